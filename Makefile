@@ -1,0 +1,103 @@
+# fupin - one non-recursive Makefile.
+#   make demo     install what is missing, build, index corpus/, run a sample query
+#   make test     install what is missing, build, run every test (ends "N passed, N failed")
+#   make bench    benchmarks (prints tables)
+#   make asan     everything under AddressSanitizer + UBSan, and the tests
+#   make fuzz     libFuzzer targets for a set time (FUZZ_SECONDS)
+#   make install  PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+CC      ?= cc
+CXX     ?= c++
+BUILD   ?= build
+BIN     ?= bin
+CFLAGS  ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+PKGS    := xapian-core libzstd libutf8proc jansson zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -MMD -MP -D_GNU_SOURCE $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+COMMON_C   := $(sort $(wildcard common/*.c))
+COMMON_CXX := common/xap.cc
+INDEX_C    := $(filter-out indexer/main.c,$(sort $(wildcard indexer/*.c)))
+SEARCH_C   := $(filter-out searcher/main.c searcher/cgi.c,$(sort $(wildcard searcher/*.c)))
+TEST_C     := $(sort $(wildcard tests/test_*.c))
+TOOL_C     := $(sort $(wildcard tests/tools/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(patsubst %.cc,$(BUILD)/%.o,$(1)))
+COMMON_O := $(call obj,$(COMMON_C) $(COMMON_CXX))
+INDEX_O  := $(call obj,$(INDEX_C))
+SEARCH_O := $(call obj,$(SEARCH_C))
+LIBS_O   := $(SEARCH_O) $(INDEX_O) $(COMMON_O)
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
+TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_C))
+PROGS    := $(BIN)/fupin-index $(BIN)/fupin-search
+
+.PHONY: all build deps test check demo bench asan fuzz install clean
+all: $(PROGS)
+build: $(PROGS) $(TESTS) $(TOOLS)
+
+deps:
+	@scripts/install-deps build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=c11 -c $< -o $@
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(WARN) -std=c++17 -c $< -o $@
+
+$(BIN)/fupin-index: $(BUILD)/indexer/main.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN)/fupin-search: $(BUILD)/searcher/main.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# README command 2.  install-deps runs first, in its own make, so that the
+# pkg-config flags above are read once the packages are there.
+test check:
+	@scripts/install-deps test
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) BIN=$(BIN) scripts/run-tests
+
+# README command 1: the main job on the bundled corpus.
+demo:
+	@scripts/install-deps build
+	@$(MAKE) --no-print-directory all
+	rm -rf fupin.db
+	$(BIN)/fupin-index -d fupin.db corpus/
+	$(BIN)/fupin-search -d fupin.db 驻村 第一书记
+
+bench:
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) BIN=$(BIN) scripts/bench
+
+asan:
+	@scripts/install-deps test
+	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/bin \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  CXXFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" build
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  BUILD=build/asan BIN=build/asan/bin scripts/run-tests
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+
+clean:
+	rm -rf build bin fupin.db
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

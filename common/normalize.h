@@ -1,0 +1,56 @@
+/* normalize.h - Unicode normalisation of article and query text.
+ *
+ * fupin compares text in one normal form: NFKC + case folding (utf8proc),
+ * so full-width "Ｇ２０" is "g20", "２．４４" is "2.44" and U+3000 is a space.
+ * Invalid UTF-8 is repaired: each bad sequence becomes U+FFFD and is counted.
+ * Optionally a map from every normalised byte back to the original bytes that
+ * produced it is kept, so snippets can highlight the original characters.
+ *
+ * A normalizer is a reusable context: its output buffers are reused by the
+ * next call, so the result of fupin_normalizer_run() is valid only until the
+ * next run or until the normalizer is freed.  One normalizer per thread.
+ */
+#ifndef FUPIN_NORMALIZE_H
+#define FUPIN_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fupin_normalizer fupin_normalizer;
+
+enum {
+    FUPIN_NORM_WANT_MAP = 1u << 0   /* fill start/end offset maps */
+};
+
+typedef struct fupin_norm {
+    const char *text;      /* normalised UTF-8, NUL-terminated; owned by the normalizer */
+    size_t len;            /* bytes in text, not counting the NUL */
+    /* With FUPIN_NORM_WANT_MAP, for each normalised byte i in [0, len):
+     * the original text's bytes [start[i], end[i]) produced it (the whole
+     * source of its character, or of the composed group it came from).
+     * NULL otherwise.  Owned by the normalizer. */
+    const uint32_t *start;
+    const uint32_t *end;
+    size_t replaced;       /* invalid UTF-8 sequences replaced by U+FFFD */
+    /* 1 when every CJK character in text stands, as the same code point, at
+     * its own place in the original and adjacent CJK characters of text were
+     * adjacent in the original: then a pure-CJK string occurs in text iff its
+     * bytes occur in the original, and a caller may search the original. */
+    int cjk_stable;
+} fupin_norm;
+
+/* Creates a normalizer.  flags is reserved (pass 0).
+ * Returns 0 and sets *out, or FUPIN_ENOMEM with *out = NULL. */
+int fupin_normalizer_new(unsigned flags, fupin_normalizer **out);
+
+/* Frees nz; NULL is fine. */
+void fupin_normalizer_free(fupin_normalizer *nz);
+
+/* Normalises text[0..len) (any bytes; need not be NUL-terminated) into *out.
+ * opts: 0 or FUPIN_NORM_WANT_MAP.  Offsets are uint32_t: len must be below
+ * 4 GiB (FUPIN_EINVAL otherwise).  Returns 0, FUPIN_ENOMEM or FUPIN_EINVAL.
+ * *out points into nz and is valid until the next run on nz. */
+int fupin_normalizer_run(fupin_normalizer *nz, const char *text, size_t len,
+                         unsigned opts, fupin_norm *out);
+
+#endif
