@@ -1,0 +1,54 @@
+/* terms.h - the index scheme shared by the indexer and the searcher.
+ *
+ * Terms (no positions anywhere: exactness comes from verifying candidates
+ * against the stored text, see match.h):
+ *   <token>        title and body tokens (tokenize.h): CJK bigrams, the
+ *                  final character of each CJK run (or every character with
+ *                  FUPIN_SCHEME_ALL_UNIGRAMS), and whole words; title tokens
+ *                  count FUPIN_TITLE_WDF times
+ *   S<token>       title tokens again, for title: queries
+ *   XS<token>      source tokens (boolean), for source: queries
+ *   XF<source>     the whole normalised source (boolean), for exact filters
+ *   Q<id>          the article id (unique; replace_document key)
+ *   Y<yyyy>        the year (boolean)
+ * Values: FUPIN_SLOT_DATE "YYYYMMDDHHMM" (sortable), FUPIN_SLOT_SOURCE the
+ * source as given, FUPIN_SLOT_YEAR "YYYY".
+ * Metadata: FUPIN_META_FORMAT, FUPIN_META_SCHEME, FUPIN_META_DICT (id of the
+ * dictionary new records use, 8 hex digits), and the dictionaries themselves
+ * (docstore.h).
+ */
+#ifndef FUPIN_TERMS_H
+#define FUPIN_TERMS_H
+
+#define FUPIN_PREFIX_TITLE "S"
+#define FUPIN_PREFIX_SOURCE "XS"
+#define FUPIN_PREFIX_SOURCE_EXACT "XF"
+#define FUPIN_PREFIX_ID "Q"
+#define FUPIN_PREFIX_YEAR "Y"
+
+#define FUPIN_TITLE_WDF 5
+
+enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2 };
+
+#define FUPIN_META_FORMAT "fupin.format"
+#define FUPIN_META_SCHEME "fupin.scheme"
+#define FUPIN_META_DICT "fupin.dict"
+#define FUPIN_FORMAT_VERSION "1"
+#define FUPIN_SCHEME_FINAL_UNIGRAMS "bigram+final-unigram"
+#define FUPIN_SCHEME_ALL_UNIGRAMS "bigram+unigram"
+
+/* Xapian's limit on a term is 245 bytes; ids longer than this are hashed. */
+#define FUPIN_MAX_TERM 240
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes the id term of article id[0..len) into buf (NUL-terminated) and
+ * returns its length: "Q" + id, or for an id too long for a term "Q#" + 16
+ * hex digits of its hash. */
+size_t fupin_terms_idterm(const char *id, size_t len, char buf[FUPIN_MAX_TERM + 1]);
+
+/* FNV-1a 64 of s[0..len): stable across machines and runs (shard choice). */
+uint64_t fupin_terms_hash(const char *s, size_t len);
+
+#endif

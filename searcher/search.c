@@ -1,0 +1,587 @@
+/* search.c - runs queries: candidates from Xapian, verification, hits.
+ *
+ * The candidate query ranks with BM25 over bigram/word terms.  When the plan
+ * needs verification, candidates are read in rank order in growing batches
+ * and each is checked against its stored text until the page is full; the
+ * total is exact when every candidate was checked (always with exact_total,
+ * or when there are few), and otherwise estimated from the share of checked
+ * candidates that matched.  A reader whose database changed underneath
+ * (DatabaseModifiedError) reopens and retries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "search.h"
+#include "plan.h"
+#include "query.h"
+#include "snippet.h"
+#include "../common/date.h"
+#include "../common/docstore.h"
+#include "../common/normalize.h"
+#include "../common/status.h"
+#include "../common/terms.h"
+#include "../common/xap.h"
+
+#define DEFAULT_K1 1.2
+#define DEFAULT_B 0.75
+/* Below this many candidates every one is verified, so the total is exact. */
+#define EXACT_TOTAL_BELOW 2000
+#define MAX_KEYWORDS 32
+
+struct fupin_search {
+    fupin_xdb *db;
+    fupin_docdec *dec;
+    fupin_normalizer *qnz;       /* query keywords */
+    fupin_normalizer *nz[3];     /* verification: title, body, source */
+    fupin_normalizer *snz;       /* snippets (with offset map) */
+    fupin_search_config cfg;
+    int all_unigrams;
+    char err[1024];
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int set_err(fupin_search *s, int rc, const char *fmt, const char *arg)
+{
+    snprintf(s->err, sizeof s->err, fmt, arg);
+    return rc;
+}
+
+static int xerr(fupin_search *s, int rc, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s", what, fupin_xdb_errmsg(s->db));
+    return rc;
+}
+
+int fupin_search_open(const char *path, const fupin_search_config *cfg,
+                      fupin_search **out, char *errbuf, size_t errlen)
+{
+    fupin_search *s = calloc(1, sizeof *s);
+    int rc = FUPIN_ENOMEM;
+    char *scheme = NULL;
+    size_t len;
+
+    *out = NULL;
+    if (!s)
+        goto fail;
+    if (cfg)
+        s->cfg = *cfg;
+    if (!s->cfg.remote_timeout_ms)
+        s->cfg.remote_timeout_ms = 10000;
+    if (s->cfg.k1 <= 0)
+        s->cfg.k1 = DEFAULT_K1;
+    if (s->cfg.b <= 0)
+        s->cfg.b = DEFAULT_B;
+    if (!s->cfg.max_query_bytes)
+        s->cfg.max_query_bytes = 4096;
+    if (!s->cfg.max_terms)
+        s->cfg.max_terms = 32;
+    if (!s->cfg.max_expansion)
+        s->cfg.max_expansion = 20000;
+    if ((rc = fupin_xdb_open(path, s->cfg.remote_timeout_ms, errbuf, errlen, &s->db)) != 0)
+        goto fail;
+    if ((rc = fupin_docdec_new(&s->dec)) || (rc = fupin_normalizer_new(0, &s->qnz)) ||
+        (rc = fupin_normalizer_new(0, &s->nz[0])) || (rc = fupin_normalizer_new(0, &s->nz[1])) ||
+        (rc = fupin_normalizer_new(0, &s->nz[2])) || (rc = fupin_normalizer_new(0, &s->snz))) {
+        snprintf(errbuf, errlen, "%s", fupin_strerror(rc));
+        goto fail;
+    }
+    if ((rc = fupin_xdb_get_metadata(s->db, FUPIN_META_SCHEME, &scheme, &len)) != 0) {
+        snprintf(errbuf, errlen, "%s: %s", path, fupin_xdb_errmsg(s->db));
+        goto fail;
+    }
+    s->all_unigrams = strcmp(scheme, FUPIN_SCHEME_ALL_UNIGRAMS) == 0;
+    free(scheme);
+    *out = s;
+    return 0;
+fail:
+    free(scheme);
+    fupin_search_close(s);
+    return rc;
+}
+
+void fupin_search_close(fupin_search *s)
+{
+    if (!s)
+        return;
+    fupin_xdb_close(s->db);
+    fupin_docdec_free(s->dec);
+    fupin_normalizer_free(s->qnz);
+    for (int i = 0; i < 3; i++)
+        fupin_normalizer_free(s->nz[i]);
+    fupin_normalizer_free(s->snz);
+    free(s);
+}
+
+const char *fupin_search_errmsg(const fupin_search *s)
+{
+    return s ? s->err : "out of memory";
+}
+
+/* Decodes the record of docid into a (valid until the next decode),
+ * fetching a dictionary from the database the first time it is needed. */
+static int load_doc(fupin_search *s, fupin_docid id, fupin_article *a, unsigned *flags)
+{
+    const char *data;
+    size_t len;
+    int rc = fupin_xdb_get_data(s->db, id, &data, &len);
+    if (rc != 0)
+        return xerr(s, rc, "reading a stored article");
+    rc = fupin_docdec_decode(s->dec, data, len, a, flags);
+    if (rc == FUPIN_ENOTFOUND) {
+        uint32_t dict_id;
+        char key[32], *val = NULL;
+        size_t vlen = 0;
+        if (fupin_docdec_peek(data, len, flags, &dict_id) != 0)
+            return FUPIN_ECORRUPT;
+        fupin_docstore_dict_key(dict_id, key);
+        /* get_metadata overwrote nothing of `data`'s buffer: it returns a
+         * copy, but refetch the record to be safe with the handle's buffer. */
+        if ((rc = fupin_xdb_get_metadata(s->db, key, &val, &vlen)) != 0) {
+            free(val);
+            return xerr(s, rc, "reading a dictionary");
+        }
+        if (vlen == 0) {
+            free(val);
+            snprintf(s->err, sizeof s->err, "the database lacks dictionary %s needed by a record", key);
+            return FUPIN_ECORRUPT;
+        }
+        rc = fupin_docdec_add_dict(s->dec, val, vlen);
+        free(val);
+        if (rc != 0)
+            return rc;
+        if ((rc = fupin_xdb_get_data(s->db, id, &data, &len)) != 0)
+            return xerr(s, rc, "reading a stored article");
+        rc = fupin_docdec_decode(s->dec, data, len, a, flags);
+    }
+    if (rc == FUPIN_ECORRUPT)
+        snprintf(s->err, sizeof s->err, "stored article (document %u) is damaged", (unsigned)id);
+    return rc;
+}
+
+static char *dupn(const char *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s) {
+        if (n)
+            memcpy(s, p, n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+/* Snippet of the body with every occurrence of the plan's keywords marked. */
+static int make_snippet(fupin_search *s, fupin_plan *plan, const fupin_article *a,
+                        int stable, const fupin_search_opts *o, char **out)
+{
+    fupin_matcher *kws[MAX_KEYWORDS];
+    size_t nk = fupin_plan_keywords(plan, kws, MAX_KEYWORDS), nh = 0, cap = 0;
+    fupin_snippet_hit *hits = NULL;
+    fupin_span spans[256];
+    const fupin_str *body = &a->f[FUPIN_F_BODY];
+    int all_runs = 1, rc;
+    size_t outlen;
+    fupin_norm nm;
+
+    if (nk > MAX_KEYWORDS)
+        nk = MAX_KEYWORDS;
+    for (size_t i = 0; i < nk; i++)
+        all_runs &= fupin_matcher_is_cjk_run(kws[i]);
+    int direct = stable && all_runs;
+    if (!direct && nk) {
+        if ((rc = fupin_normalizer_run(s->snz, body->ptr, body->len, FUPIN_NORM_WANT_MAP, &nm)))
+            return rc;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        size_t n = direct ? fupin_matcher_find(kws[i], body->ptr, body->len, spans, 256)
+                          : fupin_matcher_find(kws[i], nm.text, nm.len, spans, 256);
+        if (nh + n > cap) {
+            size_t nc = (nh + n) * 2 + 16;
+            fupin_snippet_hit *nhit = realloc(hits, nc * sizeof *nhit);
+            if (!nhit) {
+                free(hits);
+                return FUPIN_ENOMEM;
+            }
+            hits = nhit;
+            cap = nc;
+        }
+        for (size_t j = 0; j < n; j++) {
+            fupin_snippet_hit *h = &hits[nh++];
+            if (direct) {
+                h->off = spans[j].off;
+                h->len = spans[j].len;
+            } else {
+                uint32_t b = spans[j].off, e = spans[j].off + spans[j].len - 1;
+                h->off = nm.start[b];
+                h->len = nm.end[e] > nm.start[b] ? nm.end[e] - nm.start[b] : 0;
+            }
+            h->kw = (uint32_t)i;
+        }
+    }
+    rc = fupin_snippet_make(body->ptr, body->len, hits, nh,
+                            o->snippet_width ? o->snippet_width : 120, o->snippet_style,
+                            out, &outlen);
+    free(hits);
+    return rc;
+}
+
+static int add_hit(fupin_search *s, fupin_result *r, fupin_plan *plan, const fupin_article *a,
+                   unsigned flags, fupin_docid id, double score, const fupin_search_opts *o)
+{
+    fupin_hit *h = &r->hits[r->nhits];
+    memset(h, 0, sizeof *h);
+    h->rank = r->offset + (uint32_t)r->nhits + 1;
+    h->score = score;
+    if (!(h->id = dupn(a->f[FUPIN_F_ID].ptr, a->f[FUPIN_F_ID].len)) ||
+        !(h->title = dupn(a->f[FUPIN_F_TITLE].ptr, a->f[FUPIN_F_TITLE].len)) ||
+        !(h->date = dupn(a->f[FUPIN_F_DATE].ptr, a->f[FUPIN_F_DATE].len)) ||
+        !(h->source = dupn(a->f[FUPIN_F_SOURCE].ptr, a->f[FUPIN_F_SOURCE].len)) ||
+        !(h->url = dupn(a->f[FUPIN_F_URL].ptr, a->f[FUPIN_F_URL].len)))
+        goto oom;
+    (void)id;
+    if (!o->no_snippets && make_snippet(s, plan, a, flags & FUPIN_REC_CJK_STABLE, o, &h->snippet))
+        goto oom;
+    r->nhits++;
+    return 0;
+oom:
+    free(h->id); free(h->title); free(h->date); free(h->source); free(h->url);
+    return FUPIN_ENOMEM;
+}
+
+typedef struct facet_sink {
+    fupin_facet *v;
+    size_t n, cap;
+    int oom;
+} facet_sink;
+
+static int on_facet(void *ctx, const char *v, size_t len, uint32_t count)
+{
+    facet_sink *f = ctx;
+    if (f->n == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 16;
+        fupin_facet *nv = realloc(f->v, nc * sizeof *nv);
+        if (!nv) {
+            f->oom = 1;
+            return 1;
+        }
+        f->v = nv;
+        f->cap = nc;
+    }
+    if (!(f->v[f->n].value = dupn(v, len))) {
+        f->oom = 1;
+        return 1;
+    }
+    f->v[f->n++].count = count;
+    return 0;
+}
+
+void fupin_search_result_free(fupin_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++) {
+        fupin_hit *h = &r->hits[i];
+        free(h->id); free(h->title); free(h->date); free(h->source); free(h->url);
+        free(h->snippet);
+    }
+    free(r->hits);
+    for (size_t i = 0; i < r->nsources; i++)
+        free(r->sources[i].value);
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->sources);
+    free(r->years);
+    free(r);
+}
+
+/* Adds the option filters (date range, exact source) around q. */
+static int filtered(fupin_search *s, const fupin_xquery *q, const fupin_search_opts *o,
+                    fupin_xquery **out)
+{
+    fupin_xquery *parts[3];
+    size_t n = 0;
+    int rc = 0;
+    *out = NULL;
+    if (o->date_from || o->date_to) {
+        char from[13] = "", to[13] = "";
+        if (o->date_from && *o->date_from &&
+            fupin_date_parse(o->date_from, strlen(o->date_from), 0, from) != 0)
+            return set_err(s, FUPIN_EINVAL, "bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)", o->date_from);
+        if (o->date_to && *o->date_to &&
+            fupin_date_parse(o->date_to, strlen(o->date_to), 1, to) != 0)
+            return set_err(s, FUPIN_EINVAL, "bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)", o->date_to);
+        if (from[0] || to[0])
+            parts[n++] = fupin_xquery_value_range(FUPIN_SLOT_DATE, from[0] ? from : NULL, 12,
+                                                  to[0] ? to : NULL, 12);
+    }
+    if (o->source && *o->source) {
+        fupin_norm nm;
+        char term[FUPIN_MAX_TERM + 1];
+        size_t pl = strlen(FUPIN_PREFIX_SOURCE_EXACT);
+        if ((rc = fupin_normalizer_run(s->qnz, o->source, strlen(o->source), 0, &nm)) != 0)
+            return rc;
+        size_t sl = nm.len > FUPIN_MAX_TERM - pl ? FUPIN_MAX_TERM - pl : nm.len;
+        memcpy(term, FUPIN_PREFIX_SOURCE_EXACT, pl);
+        memcpy(term + pl, nm.text, sl);
+        parts[n++] = fupin_xquery_term(term, pl + sl, 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!parts[i])
+            rc = FUPIN_ENOMEM;
+    if (rc == 0) {
+        if (n == 0) {
+            *out = fupin_xquery_scale(q, 1.0);
+        } else {
+            fupin_xquery *f = n == 1 ? parts[0] : fupin_xquery_combine(FUPIN_XOP_AND, parts, n);
+            fupin_xquery *pair[2] = { (fupin_xquery *)q, f };
+            *out = f ? fupin_xquery_combine(FUPIN_XOP_FILTER, pair, 2) : NULL;
+            if (n > 1)
+                fupin_xquery_free(f);
+        }
+        if (!*out)
+            rc = FUPIN_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        fupin_xquery_free(parts[i]);
+    return rc;
+}
+
+static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search_opts *o,
+                    fupin_result *r)
+{
+    fupin_plan *plan = NULL;
+    fupin_xquery *q = NULL;
+    fupin_xenquire *e = NULL;
+    fupin_xmset *m = NULL;
+    fupin_plan_config pc = { s->all_unigrams, s->cfg.max_expansion };
+    uint32_t doccount = 0;
+    int rc;
+
+    if (root) {
+        rc = fupin_plan_new(root, &pc, s->qnz, &plan);
+        if (rc == FUPIN_EINVAL)
+            return set_err(s, rc, "%s", "the query has nothing to search for (only punctuation?)");
+        if (rc)
+            return rc;
+        rc = filtered(s, fupin_plan_query(plan), o, &q);
+    } else {
+        fupin_xquery *all = fupin_xquery_match_all();
+        rc = all ? filtered(s, all, o, &q) : FUPIN_ENOMEM;
+        fupin_xquery_free(all);
+    }
+    if (rc)
+        goto done;
+    if ((rc = fupin_xdb_get_doccount(s->db, &doccount)) != 0) {
+        rc = xerr(s, rc, "counting documents");
+        goto done;
+    }
+    if ((rc = fupin_xenquire_new(s->db, &e)) != 0)
+        goto done;
+    if ((rc = fupin_xenquire_set_query(e, q)) ||
+        (rc = fupin_xenquire_set_bm25(e, s->cfg.k1, 0, 1, s->cfg.b, 0.5)))
+        goto xfail;
+    if (o->sort == FUPIN_SORT_DATE_DESC || o->sort == FUPIN_SORT_DATE_ASC)
+        rc = fupin_xenquire_set_sort_value(e, FUPIN_SLOT_DATE, o->sort == FUPIN_SORT_DATE_DESC);
+    else
+        rc = fupin_xenquire_set_sort_relevance_then_value(e, FUPIN_SLOT_DATE, 1);
+    if (rc)
+        goto xfail;
+    if (o->time_limit > 0 && (rc = fupin_xenquire_set_time_limit(e, o->time_limit)))
+        goto xfail;
+    if (o->facets && ((rc = fupin_xenquire_add_facet(e, FUPIN_SLOT_SOURCE)) ||
+                      (rc = fupin_xenquire_add_facet(e, FUPIN_SLOT_YEAR))))
+        goto xfail;
+
+    int verify = plan && fupin_plan_needs_verify(plan);
+    uint32_t want = o->limit ? o->limit : doccount;
+    size_t hcap = want < 1024 ? want : 1024;
+    if (!(r->hits = calloc(hcap ? hcap : 1, sizeof *r->hits))) {
+        rc = FUPIN_ENOMEM;
+        goto done;
+    }
+    r->offset = o->offset;
+
+    /* Facets and exact totals need Xapian to look at every candidate. */
+    uint32_t check_all = (o->facets || o->exact_total) ? doccount : 0;
+    uint32_t first = verify ? 0 : o->offset;
+    uint32_t batch = verify ? (o->offset + want > 64 ? o->offset + want : 64) : want;
+    uint32_t passed = 0, seen = 0;
+    int exhausted = 0, full = 0;
+    fupin_plan_doc pd = { 0 };
+    pd.nz[0] = s->nz[0];
+    pd.nz[1] = s->nz[1];
+    pd.nz[2] = s->nz[2];
+
+    for (;;) {
+        uint32_t cal = check_all > first + batch ? check_all : first + batch;
+        if ((rc = fupin_xenquire_get_mset(e, first, batch, cal, &m)) != 0)
+            goto xfail;
+        uint32_t size = fupin_xmset_size(m);
+        if (first == 0 || !verify) {
+            r->total = fupin_xmset_matches_estimated(m);
+            r->total_exact = fupin_xmset_matches_lower_bound(m) == fupin_xmset_matches_upper_bound(m);
+        }
+        for (uint32_t i = 0; i < size; i++) {
+            fupin_docid id = fupin_xmset_docid(m, i);
+            fupin_article a;
+            unsigned flags = 0;
+            int need = !verify ? (r->nhits < want) : 1;
+            if (!need)
+                break;
+            if (verify && full && !o->exact_total && seen >= EXACT_TOTAL_BELOW)
+                break;
+            if ((rc = load_doc(s, id, &a, &flags)) != 0)
+                goto done;
+            if (verify) {
+                const char *dv;
+                size_t dl;
+                seen++;
+                memset(pd.have, 0, sizeof pd.have);
+                pd.a = &a;
+                pd.cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
+                pd.date = NULL;
+                if (fupin_xdb_get_value(s->db, id, FUPIN_SLOT_DATE, &dv, &dl) == 0) {
+                    pd.date = dv;
+                    pd.date_len = dl;
+                }
+                if (!fupin_plan_verify(plan, &pd))
+                    continue;
+                passed++;
+                if (passed <= o->offset || full)
+                    continue;
+            }
+            if (r->nhits == hcap) {
+                size_t nc = hcap * 2;
+                fupin_hit *nh = realloc(r->hits, nc * sizeof *nh);
+                if (!nh) {
+                    rc = FUPIN_ENOMEM;
+                    goto done;
+                }
+                r->hits = nh;
+                hcap = nc;
+            }
+            if ((rc = add_hit(s, r, plan, &a, flags, id, fupin_xmset_weight(m, i), o)) != 0)
+                goto done;
+            if (r->nhits >= want)
+                full = 1;
+        }
+        if (!verify)
+            break;
+        if (size < batch) {
+            exhausted = 1;
+            break;
+        }
+        if (full && !o->exact_total && seen >= EXACT_TOTAL_BELOW)
+            break;
+        if (full && !o->exact_total && seen >= fupin_xmset_matches_upper_bound(m))
+            break;
+        first += size;
+        batch = batch < (1u << 16) ? batch * 4 : batch;
+        fupin_xmset_free(m);
+        m = NULL;
+    }
+    if (verify) {
+        r->candidates = seen;
+        if (exhausted || seen >= r->total) {
+            r->total = passed;
+            r->total_exact = 1;
+        } else {
+            /* Estimate the rest from the share of checked candidates that matched. */
+            double share = seen ? (double)passed / seen : 1.0;
+            r->total = passed + (uint32_t)((r->total - seen) * share + 0.5);
+            r->total_exact = 0;
+        }
+    }
+    if (o->facets) {
+        facet_sink fs = { 0 }, fy = { 0 };
+        fupin_xenquire_facet(e, 0, 0, on_facet, &fs);
+        fupin_xenquire_facet(e, 1, 0, on_facet, &fy);
+        r->sources = fs.v;
+        r->nsources = fs.n;
+        r->years = fy.v;
+        r->nyears = fy.n;
+        r->facets_exact = !verify;
+        if (fs.oom || fy.oom)
+            rc = FUPIN_ENOMEM;
+    }
+    goto done;
+xfail:
+    snprintf(s->err, sizeof s->err, "%s", fupin_xenquire_errmsg(e));
+done:
+    fupin_xmset_free(m);
+    fupin_xenquire_free(e);
+    fupin_xquery_free(q);
+    fupin_plan_free(plan);
+    return rc;
+}
+
+int fupin_search_run(fupin_search *s, const char *q, size_t len,
+                     const fupin_search_opts *opts, fupin_result **out)
+{
+    fupin_search_opts dflt = { 0 };
+    const fupin_search_opts *o = opts ? opts : &dflt;
+    fupin_query_limits lim = { s->cfg.max_query_bytes, s->cfg.max_terms };
+    fupin_qnode *root = NULL;
+    fupin_result *r = NULL;
+    double t0 = now_ms();
+    int rc;
+
+    *out = NULL;
+    s->err[0] = '\0';
+    rc = fupin_query_parse(q, len, &lim, &root, s->err, sizeof s->err);
+    if (rc)
+        goto done;
+    if (!root && !(o->date_from || o->date_to || (o->source && *o->source))) {
+        rc = set_err(s, FUPIN_EINVAL, "%s", "empty query");
+        goto done;
+    }
+    for (int attempt = 0; attempt < 3; attempt++) {
+        fupin_search_result_free(r);
+        if (!(r = calloc(1, sizeof *r))) {
+            rc = FUPIN_ENOMEM;
+            goto done;
+        }
+        rc = run_once(s, root, o, r);
+        if (rc != FUPIN_EMODIFIED)
+            break;
+        fupin_xdb_reopen(s->db);    /* a writer committed: read the new revision */
+    }
+    if (rc == 0) {
+        r->took_ms = now_ms() - t0;
+        *out = r;
+        r = NULL;
+    } else if (!s->err[0]) {
+        snprintf(s->err, sizeof s->err, "%s", fupin_strerror(rc));
+    }
+done:
+    fupin_search_result_free(r);
+    fupin_query_free(root);
+    return rc;
+}
+
+int fupin_search_article(fupin_search *s, const char *id, size_t len, fupin_article *a)
+{
+    char term[FUPIN_MAX_TERM + 1];
+    size_t tl = fupin_terms_idterm(id, len, term);
+    fupin_docid docid;
+    unsigned flags;
+    int rc;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        rc = fupin_xdb_find_term(s->db, term, tl, &docid);
+        if (rc == 0)
+            rc = load_doc(s, docid, a, &flags);
+        if (rc != FUPIN_EMODIFIED)
+            break;
+        fupin_xdb_reopen(s->db);
+    }
+    if (rc == FUPIN_ENOTFOUND)
+        snprintf(s->err, sizeof s->err, "no article with id '%.*s'", (int)(len > 200 ? 200 : len), id);
+    return rc;
+}
