@@ -1,0 +1,101 @@
+#!/bin/sh
+# cli.sh - the two command-line programs as a user runs them.
+set -u
+BIN=${BIN:-bin}
+IDX=$BIN/fupin-index
+SRCH=$BIN/fupin-search
+PY=/usr/bin/python3
+[ -x $PY ] || PY=python3
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { # description command...
+    d=$1; shift
+    if "$@"; then ok; else bad "$d"; fi
+}
+T=$(mktemp -d /tmp/fupin-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+DB=$T/db
+
+# Index the bundled corpus.
+$IDX -d "$DB" corpus/ >"$T/idx.out" 2>"$T/idx.err"; rc=$?
+check "index corpus/ exits 0 (got $rc: $(cat "$T/idx.err"))" [ $rc -eq 0 ]
+check "summary names the article count" grep -q "articles" "$T/idx.err"
+n1=$($IDX --stats -d "$DB" | awk '/^articles:/ {print $2}')
+check "corpus/ has articles ($n1)" [ "${n1:-0}" -ge 5 ]
+
+# The seed report is found by its keywords, highlighted when piped.
+$SRCH -d "$DB" 驻村 第一书记 >"$T/s1" 2>&1; rc=$?
+check "search exits 0" [ $rc -eq 0 ]
+check "seed report found" grep -q "驻村铁军" "$T/s1"
+check "matches bracketed when piped" grep -q "\[驻村\]\|\[第一书记\]" "$T/s1"
+
+# JSON output has the documented schema.
+$SRCH -d "$DB" --json -n 20 '"脱贫攻坚" 张家界 -疫情' >"$T/j1"; rc=$?
+check "json search exits 0" [ $rc -eq 0 ]
+check "json schema" $PY -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert set(["query","total","offset","hits"]) <= set(d), d.keys()
+assert d["total"] >= 1
+h=d["hits"][0]
+assert set(["rank","id","score","title","date","source","url","snippet"]) <= set(h)
+assert "<b>" in h["snippet"]
+assert h["rank"] == 1
+' "$T/j1"
+id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["hits"][0]["id"])' "$T/j1")
+
+# --show prints the stored article; --count prints a number.
+$SRCH -d "$DB" --show "$id" >"$T/show"; rc=$?
+check "--show exits 0" [ $rc -eq 0 ]
+check "--show prints the body" grep -q "深冬时节" "$T/show"
+check "--show has no site footer" sh -c "! grep -q '欢迎您访问红星网' '$T/show'"
+cnt=$($SRCH -d "$DB" --count 扶贫)
+check "--count prints a positive number ($cnt)" [ "${cnt:-0}" -ge 1 ]
+$SRCH -d "$DB" --show no-such-id >/dev/null 2>"$T/e"; rc=$?
+check "--show of an unknown id exits 1 ($rc)" [ $rc -eq 1 ]
+check "--show of an unknown id says so" grep -q "no article" "$T/e"
+
+# A keyword matches exactly its run of characters.
+$SRCH -d "$DB" --count 驻村铁军 >"$T/c1"
+check "驻村铁军 found once or more" [ "$(cat "$T/c1")" -ge 1 ]
+$SRCH -d "$DB" --count 铁军驻村 >"$T/c2"; rc=$?
+check "铁军驻村 (characters present, not in this order) finds nothing" [ "$(cat "$T/c2")" -eq 0 ]
+
+# Re-indexing replaces: no duplicates.
+$IDX -q -d "$DB" corpus/; rc=$?
+n2=$($IDX --stats -d "$DB" | awk '/^articles:/ {print $2}')
+check "re-index keeps $n1 articles (got $n2)" [ "$n1" = "$n2" ]
+
+# Bad input: reported as file:line, the rest indexed, exit status 1.
+mkdir -p "$T/in"
+printf '%s\n' '{"id":"a1","title":"甲","source":"s","date":"2020-01-02","url":"","body":"扶贫车间开工"}' \
+  '{"id":"a2","title":broken' \
+  '{"id":"a3","title":"丙","source":"s","date":"2020-01-03","url":"","body":"易地扶贫搬迁"}' >"$T/in/x.jsonl"
+$IDX -d "$T/db2" "$T/in" 2>"$T/e2"; rc=$?
+check "malformed line gives exit 1 ($rc)" [ $rc -eq 1 ]
+check "message names file and line" grep -q "x.jsonl:2:" "$T/e2"
+check "good lines indexed" [ "$($SRCH -d "$T/db2" --count 扶贫)" -eq 2 ]
+
+# Errors: no database, usage.
+$SRCH -d "$T/nonexistent" 扶贫 >/dev/null 2>"$T/e3"; rc=$?
+check "missing database exits 3 ($rc)" [ $rc -eq 3 ]
+check "missing database is named" grep -q "nonexistent" "$T/e3"
+$SRCH -d "$DB" >/dev/null 2>&1; rc=$?
+check "no query is a usage error ($rc)" [ $rc -eq 2 ]
+$IDX --jobs x corpus >/dev/null 2>&1; rc=$?
+check "bad option value is a usage error ($rc)" [ $rc -eq 2 ]
+check "--help documents exit status" sh -c "$IDX --help | grep -q 'Exit status'"
+
+# --batch: one JSON line per query with its time.
+printf '扶贫\n驻村 第一书记\n\n' | $SRCH -d "$DB" --batch >"$T/b"
+check "batch gives one line per query" [ "$(wc -l <"$T/b")" -eq 3 ]
+check "batch lines are JSON with took_ms" $PY -c '
+import json,sys
+ls=[json.loads(l) for l in open(sys.argv[1])]
+assert "took_ms" in ls[0] and ls[0]["total"] >= 1
+assert "error" in ls[2]
+' "$T/b"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
