@@ -2,17 +2,21 @@
  *
  * Terms (no positions anywhere: exactness comes from verifying candidates
  * against the stored text, see match.h):
- *   <token>        title and body tokens (tokenize.h): CJK bigrams, the
- *                  final character of each CJK run (or every character with
- *                  FUPIN_SCHEME_ALL_UNIGRAMS), and whole words; title tokens
- *                  count FUPIN_TITLE_WDF times
- *   S<token>       title tokens again, for title: queries
+ *   <token>        title and body tokens (tokenize.h): CJK bigrams, every
+ *                  CJK character (FUPIN_SCHEME_ALL_UNIGRAMS, the default) or
+ *                  only the final character of each CJK run
+ *                  (FUPIN_SCHEME_FINAL_UNIGRAMS), and whole words; title
+ *                  tokens count FUPIN_TITLE_WDF times.  title: queries use
+ *                  these terms and are verified against the title.
  *   XS<token>      source tokens (boolean), for source: queries
  *   XF<source>     the whole normalised source (boolean), for exact filters
  *   Q<id>          the article id (unique; replace_document key)
  *   Y<yyyy>        the year (boolean)
  * Values: FUPIN_SLOT_DATE "YYYYMMDDHHMM" (sortable), FUPIN_SLOT_SOURCE the
- * source as given, FUPIN_SLOT_YEAR "YYYY".
+ * source as given, FUPIN_SLOT_YEAR "YYYY", FUPIN_SLOT_ORDER the date (12
+ * digits, "000000000000" when unknown) followed by the id: sorting on it
+ * breaks ties the same way whatever the docids, so one database and any
+ * set of shards give the same order.
  * Metadata: FUPIN_META_FORMAT, FUPIN_META_SCHEME, FUPIN_META_DICT (id of the
  * dictionary new records use, 8 hex digits), and the dictionaries themselves
  * (docstore.h).
@@ -20,7 +24,6 @@
 #ifndef FUPIN_TERMS_H
 #define FUPIN_TERMS_H
 
-#define FUPIN_PREFIX_TITLE "S"
 #define FUPIN_PREFIX_SOURCE "XS"
 #define FUPIN_PREFIX_SOURCE_EXACT "XF"
 #define FUPIN_PREFIX_ID "Q"
@@ -28,7 +31,7 @@
 
 #define FUPIN_TITLE_WDF 5
 
-enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2 };
+enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3 };
 
 #define FUPIN_META_FORMAT "fupin.format"
 #define FUPIN_META_SCHEME "fupin.scheme"

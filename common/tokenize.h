@@ -60,12 +60,14 @@ typedef int (*fupin_atom_cb)(void *ctx, const fupin_atom *a);
 typedef int (*fupin_token_cb)(void *ctx, const fupin_token *t);
 
 /* Calls cb for each atom of text[0..len) in order.  Returns 0, or the first
- * non-zero value returned by cb. */
+ * non-zero value returned by cb; FUPIN_EINVAL (status.h) without a call when
+ * cb is NULL or len is 4 GiB or more (offsets are uint32_t). */
 int fupin_tokenize_atoms(const char *text, size_t len, fupin_atom_cb cb, void *ctx);
 
 /* Calls cb for each token of text[0..len) in order of offset (a run's
  * unigram comes after the bigram that ends at it).  flags: 0 or
- * FUPIN_TOK_ALL_UNIGRAMS.  Returns 0, or the first non-zero value of cb. */
+ * FUPIN_TOK_ALL_UNIGRAMS.  Returns 0, or the first non-zero value of cb;
+ * FUPIN_EINVAL as for fupin_tokenize_atoms(). */
 int fupin_tokenize(const char *text, size_t len, unsigned flags,
                    fupin_token_cb cb, void *ctx);
 

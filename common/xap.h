@@ -112,7 +112,7 @@ int fupin_xdb_get_value(fupin_xdb *db, fupin_docid id, unsigned slot,
 int fupin_xdb_get_metadata(fupin_xdb *db, const char *key, char **val, size_t *len);
 /* Calls cb for every term that starts with prefix, in byte order, with its
  * term frequency, until cb returns non-zero (returned) or max terms were
- * seen (then FUPIN_ELIMIT). max 0 = no limit. */
+ * seen and more remain (then FUPIN_ELIMIT). max 0 = no limit. */
 typedef int (*fupin_xdb_term_cb)(void *ctx, const char *t, size_t len, uint32_t termfreq);
 int fupin_xdb_allterms(fupin_xdb *db, const char *prefix, size_t plen, size_t max,
                        fupin_xdb_term_cb cb, void *ctx);
@@ -126,12 +126,15 @@ enum fupin_xop {
     FUPIN_XOP_AND_MAYBE, FUPIN_XOP_SYNONYM, FUPIN_XOP_MAX
 };
 
-/* Constructors return NULL only when out of memory.  Each returned query is
- * owned by the caller and freed with fupin_xquery_free (NULL is fine); the
- * combinators copy their subqueries (Xapian queries are shared internally),
- * so the caller still owns and frees the arguments. */
+/* Constructors return NULL only when out of memory or given an argument
+ * Xapian rejects (unknown op, NULL subquery, negative scale).  Each
+ * returned query is owned by the caller and freed with fupin_xquery_free
+ * (NULL is fine); the combinators copy their subqueries (Xapian queries are
+ * shared internally), so the caller still owns and frees the arguments. */
 fupin_xquery *fupin_xquery_term(const char *t, size_t len, unsigned wqf);
-/* Every term starting with prefix, combined with OP_SYNONYM; more than
+/* Every term starting with prefix, combined with OP_OR (whose weights,
+ * unlike OP_SYNONYM's estimates, are the same over one database or shards);
+ * more than
  * max_expansion terms (0: no limit) makes the match fail with FUPIN_ELIMIT. */
 fupin_xquery *fupin_xquery_wildcard(const char *prefix, size_t len, unsigned max_expansion);
 fupin_xquery *fupin_xquery_combine(int op, fupin_xquery *const *subs, size_t n);
@@ -158,7 +161,7 @@ int fupin_xenquire_set_query(fupin_xenquire *e, const fupin_xquery *q);
 int fupin_xenquire_set_bm25(fupin_xenquire *e, double k1, double k2, double k3,
                             double b, double min_normlen);
 /* Sort by relevance (default), or by the value in slot (reverse: descending),
- * relevance breaking ties when by_relevance_then is set. */
+ * relevance breaking ties (Enquire::set_sort_by_value_then_relevance). */
 int fupin_xenquire_set_sort_relevance(fupin_xenquire *e);
 int fupin_xenquire_set_sort_value(fupin_xenquire *e, unsigned slot, int reverse);
 /* Ties in relevance broken by value: relevance first, then value in slot. */

@@ -648,8 +648,8 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
     r.jobs = o->jobs > 1 ? o->jobs : 1;
     if (r.jobs > MAX_TARGETS)
         r.jobs = MAX_TARGETS;
-    r.tok_flags = o->all_unigrams ? FUPIN_TOK_ALL_UNIGRAMS : 0;
-    r.scheme = o->all_unigrams ? FUPIN_SCHEME_ALL_UNIGRAMS : FUPIN_SCHEME_FINAL_UNIGRAMS;
+    r.tok_flags = o->final_unigrams ? 0 : FUPIN_TOK_ALL_UNIGRAMS;
+    r.scheme = o->final_unigrams ? FUPIN_SCHEME_FINAL_UNIGRAMS : FUPIN_SCHEME_ALL_UNIGRAMS;
 
     if ((rc = plan_layout(&r)) != 0)
         goto done;

@@ -54,7 +54,9 @@ typedef struct fupin_ingest_opts {
     int level;                 /* zstd level (0: default) */
     size_t dict_size;          /* dictionary size for a new database (0: default) */
     unsigned batch;            /* articles per commit (0: 2000) */
-    int all_unigrams;          /* new database: a unigram for every CJK character */
+    int final_unigrams;        /* new database: a unigram only for the last CJK
+                                * character of each run (smaller; 1-character
+                                * queries become wildcards) */
     double progress_interval;  /* seconds (0: 0.5) */
     fupin_ingest_progress_cb progress;
     fupin_ingest_problem_cb problem;

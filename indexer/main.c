@@ -30,8 +30,9 @@ static const char usage[] =
 "      --level N        zstd level for stored articles (default 9)\n"
 "      --dict-size N    bytes of the trained dictionary of a new database\n"
 "                       (default 1048576)\n"
-"      --all-unigrams   new database: index every CJK character, not only the\n"
-"                       last of each run (bigger index, faster 1-char queries)\n"
+"      --final-unigrams new database: index only the last CJK character of\n"
+"                       each run, not every one (about 10% smaller; one-\n"
+"                       character queries become slower wildcards)\n"
 "      --stats          print what the database holds and exit\n"
 "  -q, --quiet          no progress line and no summary\n"
 "      --progress       a progress line even when stderr is not a terminal\n"
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
         { "batch", required_argument, 0, O_BATCH },
         { "level", required_argument, 0, O_LEVEL },
         { "dict-size", required_argument, 0, O_DICT },
-        { "all-unigrams", no_argument, 0, O_ALLUNI },
+        { "final-unigrams", no_argument, 0, O_ALLUNI },
         { "stats", no_argument, 0, O_STATS },
         { "quiet", no_argument, 0, 'q' },
         { "progress", no_argument, 0, O_PROGRESS },
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
         case O_BATCH: if (parse_int(optarg, "--batch", 1, 1000000, &v)) return EXIT_USAGE; o.batch = (unsigned)v; break;
         case O_LEVEL: if (parse_int(optarg, "--level", 1, 22, &v)) return EXIT_USAGE; o.level = (int)v; break;
         case O_DICT: if (parse_int(optarg, "--dict-size", 4096, 64L << 20, &v)) return EXIT_USAGE; o.dict_size = (size_t)v; break;
-        case O_ALLUNI: o.all_unigrams = 1; break;
+        case O_ALLUNI: o.final_unigrams = 1; break;
         case O_STATS: stats = 1; break;
         case 'q': u.quiet = 1; break;
         case O_PROGRESS: force_progress = 1; break;

@@ -55,8 +55,7 @@ static void pnode_free(pnode *n)
 
 static const char *field_prefix(int field)
 {
-    return field == FUPIN_QF_TITLE ? FUPIN_PREFIX_TITLE
-         : field == FUPIN_QF_SOURCE ? FUPIN_PREFIX_SOURCE : "";
+    return field == FUPIN_QF_SOURCE ? FUPIN_PREFIX_SOURCE : "";
 }
 
 /* Collects the terms of one keyword. */
@@ -178,8 +177,9 @@ static int compile_kw(fupin_plan *p, const fupin_qnode *qn, pnode **out, fupin_x
     }
     /* Exact: one atom (a whole word or one character), or two glued CJK
      * characters (one bigram); more than 64 distinct terms are left to
-     * verification (only the first 64 serve as candidates). */
-    n->exact = !k.toomany && at.word_len_max <= FUPIN_TOK_MAX_WORD &&
+     * verification (only the first 64 serve as candidates).  title: terms
+     * are shared with the body, so title keywords are always verified. */
+    n->exact = qn->field != FUPIN_QF_TITLE && !k.toomany && at.word_len_max <= FUPIN_TOK_MAX_WORD &&
                (at.n == 1 || (at.n == 2 && at.cjk == 2 && at.glued_pair));
     *q = k.n == 1 ? k.subs[0] : fupin_xquery_combine(FUPIN_XOP_AND, k.subs, k.n);
     if (k.n != 1)

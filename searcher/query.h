@@ -50,7 +50,7 @@ typedef struct fupin_query_limits {
 
 /* Parses q[0..len) (UTF-8).  Returns 0 and *root (NULL for an empty query,
  * e.g. only spaces), FUPIN_ELIMIT, FUPIN_ESYNTAX (bad date in date:,
- * invalid UTF-8) with a message in errbuf, or FUPIN_ENOMEM.  limits may be
+ * invalid UTF-8, a NUL byte) with a message in errbuf, or FUPIN_ENOMEM.  limits may be
  * NULL.  The tree is owned by the caller: fupin_query_free(). */
 int fupin_query_parse(const char *q, size_t len, const fupin_query_limits *limits,
                       fupin_qnode **root, char *errbuf, size_t errlen);
@@ -58,7 +58,8 @@ void fupin_query_free(fupin_qnode *root);
 
 /* Writes a canonical s-expression of the tree (for golden tests), e.g.
  * (and (word "驻村") (or (word "a") (phrase title "b c")) (not (word "x"))
- * (date 201901010000 201912312359)).  Returns a malloc'd string or NULL. */
+ * (date 201901010000 201912312359)).  An open date end is written *, an
+ * empty tree (NULL) as ().  Returns a malloc'd string or NULL (no memory). */
 char *fupin_query_dump(const fupin_qnode *root);
 
 #endif

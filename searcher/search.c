@@ -388,9 +388,9 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
         (rc = fupin_xenquire_set_bm25(e, s->cfg.k1, 0, 1, s->cfg.b, 0.5)))
         goto xfail;
     if (o->sort == FUPIN_SORT_DATE_DESC || o->sort == FUPIN_SORT_DATE_ASC)
-        rc = fupin_xenquire_set_sort_value(e, FUPIN_SLOT_DATE, o->sort == FUPIN_SORT_DATE_DESC);
+        rc = fupin_xenquire_set_sort_value(e, FUPIN_SLOT_ORDER, o->sort == FUPIN_SORT_DATE_DESC);
     else
-        rc = fupin_xenquire_set_sort_relevance_then_value(e, FUPIN_SLOT_DATE, 1);
+        rc = fupin_xenquire_set_sort_relevance_then_value(e, FUPIN_SLOT_ORDER, 1);
     if (rc)
         goto xfail;
     if (o->time_limit > 0 && (rc = fupin_xenquire_set_time_limit(e, o->time_limit)))

@@ -27,10 +27,13 @@ typedef struct fupin_snippet_hit {
     uint32_t kw;
 } fupin_snippet_hit;
 
-/* Makes a snippet of text[0..len) (UTF-8; invalid bytes are shown as U+FFFD)
- * with the given hits (any order; overlapping hits are merged) of width
- * characters.  Returns 0 and *out (malloc'd, NUL-terminated, caller frees)
- * with *out_len, or FUPIN_ENOMEM. */
+/* Makes a snippet of text[0..len) (UTF-8; invalid bytes, and control
+ * characters other than whitespace, are shown as U+FFFD) with the given hits
+ * (any order; overlapping hits are merged; parts outside the text ignored)
+ * of width characters (0: the whole text).  Returns 0 and *out (malloc'd, NUL-terminated, caller frees)
+ * with *out_len (out_len may be NULL), FUPIN_EINVAL (out NULL, text or hits
+ * NULL with a nonzero count, unknown style) or FUPIN_ENOMEM; *out is NULL on
+ * failure. */
 int fupin_snippet_make(const char *text, size_t len, const fupin_snippet_hit *hits,
                        size_t nhits, size_t width, int style,
                        char **out, size_t *out_len);

@@ -1,0 +1,474 @@
+/* normalize.c - NFKC + case folding with a map back to the original bytes.
+ *
+ * Owns the normalizer context: the output text, the two offset maps, scratch
+ * buffers for one segment, and a cache of per-code-point classes for the BMP.
+ *
+ * The answer is by definition utf8proc_map(text, COMPOSE|COMPAT|CASEFOLD|
+ * STABLE) of the text after each ill-formed sequence (each "maximal subpart",
+ * as in Unicode ch. 3 and the WHATWG decoder) became U+FFFD.  utf8proc_map
+ * would give that for a whole text, but it mallocs, rejects bad UTF-8 and
+ * forgets where each output byte came from.  So the text is cut into
+ * segments that utf8proc can never join: a segment starts at a character
+ * whose decomposition begins with a "safe starter", a code point of combining
+ * class 0 that is never the second half of a composition (hangul V and T
+ * jamo compose algorithmically, so they are never safe).  Canonical
+ * reordering only swaps non-starters and composition only joins a starter
+ * with a later second, so neither crosses such a point and normalising
+ * segment by segment gives exactly the whole-text answer; every output byte
+ * of a segment maps to the segment's original bytes.  test_normalize proves
+ * the equality on the corpus, on random strings and exhaustively per code
+ * point and per canonical composition.
+ *
+ * Speed: almost every segment is one character that maps to itself (class
+ * IDENT, cached per BMP code point) or an ASCII letter; those are copied
+ * straight through.  Such a character is copied before we know whether a
+ * combining mark follows; if one does, its bytes are taken back and it is
+ * redone as the start of a slow segment (utf8proc_decompose_custom,
+ * utf8proc_normalize_utf32 via utf8proc_reencode) on reusable buffers.
+ */
+#include "normalize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "status.h"
+#include "tokenize.h"
+
+#define NORM_OPTS ((utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_COMPAT | \
+                                       UTF8PROC_CASEFOLD | UTF8PROC_STABLE))
+
+/* Classes of a code point, by its decomposition under NORM_OPTS. */
+enum {
+    CLS_UNKNOWN = 0,  /* not yet computed (cache only) */
+    CLS_IDENT,        /* safe starter that maps to itself */
+    CLS_SAFE1,        /* safe starter to one other code point, no CJK involved */
+    CLS_SAFE,         /* decomposition starts with a safe starter */
+    CLS_UNSAFE        /* may join the segment before it */
+};
+
+struct fupin_normalizer {
+    char *out;              /* cap + 1 bytes (room for the NUL) */
+    size_t cap;
+    uint32_t *start, *end;  /* mapcap entries each, allocated on first map use */
+    size_t mapcap;
+    utf8proc_int32_t *cps;  /* cpscap + 1 entries: utf8proc_reencode wants a spare */
+    size_t cpscap;
+    uint8_t *seg;           /* the current segment's bytes, repaired */
+    size_t segcap;
+    size_t replaced;
+    int cjk_stable;
+    uint8_t cls[0x10000];   /* CLS_* per BMP code point, filled lazily */
+};
+
+static const uint8_t REPLACEMENT[3] = { 0xEF, 0xBF, 0xBD };
+
+/* Decodes the character at s[0..n), n >= 1, and returns its length.  *cp is
+ * -1 for an ill-formed sequence, whose length is then its maximal subpart:
+ * the longest prefix of a well-formed sequence (Unicode table 3-7). */
+static inline size_t utf8_decode(const uint8_t *s, size_t n, int32_t *cp)
+{
+    uint8_t b0 = s[0], lo = 0x80, hi = 0xBF;
+    size_t need, k;
+    int32_t c;
+
+    if (b0 < 0x80) {
+        *cp = b0;
+        return 1;
+    }
+    *cp = -1;
+    if (b0 < 0xC2 || b0 > 0xF4)
+        return 1;
+    if (b0 < 0xE0) {
+        need = 1;
+    } else if (b0 < 0xF0) {
+        need = 2;
+        if (b0 == 0xE0) lo = 0xA0;
+        else if (b0 == 0xED) hi = 0x9F;    /* surrogates */
+    } else {
+        need = 3;
+        if (b0 == 0xF0) lo = 0x90;
+        else if (b0 == 0xF4) hi = 0x8F;    /* above U+10FFFF */
+    }
+    if (n < 2 || s[1] < lo || s[1] > hi)
+        return 1;
+    c = ((int32_t)b0 & (0x3F >> need)) << 6 | (s[1] & 0x3F);
+    for (k = 2; k <= need; k++) {
+        if (k >= n || (s[k] & 0xC0) != 0x80)
+            return k;
+        c = c << 6 | (s[k] & 0x3F);
+    }
+    *cp = c;
+    return need + 1;
+}
+
+static int safe_starter(utf8proc_int32_t u)
+{
+    const utf8proc_property_t *p;
+
+    if (u >= 0x1160 && u < 0x1200)
+        return 0;
+    p = utf8proc_get_property(u);
+    if (p->combining_class != 0)
+        return 0;
+#if UTF8PROC_VERSION_MAJOR > 2 || (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 9)
+    return !p->comb_issecond;
+#else
+    /* Up to 2.8 a possible second of a pair has comb_index >= 0x8000. */
+    return p->comb_index == UINT16_MAX || p->comb_index < 0x8000;
+#endif
+}
+
+static int classify(utf8proc_int32_t cp)
+{
+    utf8proc_int32_t buf[4];
+    int bound = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 4, NORM_OPTS, &bound);
+
+    if (n < 1 || !safe_starter(buf[0]))
+        return CLS_UNSAFE;
+    if (n == 1 && buf[0] == cp)
+        return CLS_IDENT;
+    if (n == 1 && !fupin_tokenize_is_cjk((uint32_t)cp) && !fupin_tokenize_is_cjk((uint32_t)buf[0]))
+        return CLS_SAFE1;
+    return CLS_SAFE;
+}
+
+static inline int class_of(fupin_normalizer *nz, int32_t cp)
+{
+    if (cp < 0x10000) {
+        int c = nz->cls[cp];
+        if (c == CLS_UNKNOWN)
+            nz->cls[cp] = (uint8_t)(c = classify(cp));
+        return c;
+    }
+    /* Han extensions B-H and the rest of planes 2-3, except the
+     * compatibility ideographs, have no decomposition and no case. */
+    if ((cp >= 0x20000 && cp < 0x2F800) || (cp >= 0x2FA20 && cp < 0x40000))
+        return CLS_IDENT;
+    return classify(cp);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t extra)
+{
+    size_t n = *cap ? *cap : 64;
+    void *q;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    q = realloc(*p, (n + extra) * elem);
+    if (!q)
+        return FUPIN_ENOMEM;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Makes room for need output bytes (and map entries when want_map). */
+static inline int reserve(fupin_normalizer *nz, size_t need, int want_map)
+{
+    size_t c;
+
+    if (need > nz->cap) {
+        c = nz->cap;
+        if (grow((void **)&nz->out, &c, need, 1, 1))
+            return FUPIN_ENOMEM;
+        nz->cap = c;
+    }
+    if (want_map && nz->mapcap < nz->cap) {
+        uint32_t *s = realloc(nz->start, nz->cap * sizeof *s);
+        if (!s)
+            return FUPIN_ENOMEM;
+        nz->start = s;
+        s = realloc(nz->end, nz->cap * sizeof *s);
+        if (!s)
+            return FUPIN_ENOMEM;
+        nz->end = s;
+        nz->mapcap = nz->cap;
+    }
+    return 0;
+}
+
+int fupin_normalizer_new(unsigned flags, fupin_normalizer **out)
+{
+    fupin_normalizer *nz;
+
+    (void)flags;
+    if (!out)
+        return FUPIN_EINVAL;
+    *out = NULL;
+    nz = calloc(1, sizeof *nz);
+    if (!nz)
+        return FUPIN_ENOMEM;
+    /* scratch buffers exist from the start: utf8proc wants real pointers */
+    if (reserve(nz, 256, 0) || grow((void **)&nz->cps, &nz->cpscap, 64, sizeof *nz->cps, 1) ||
+        grow((void **)&nz->seg, &nz->segcap, 64, 1, 0)) {
+        fupin_normalizer_free(nz);
+        return FUPIN_ENOMEM;
+    }
+    nz->out[0] = '\0';
+    *out = nz;
+    return 0;
+}
+
+void fupin_normalizer_free(fupin_normalizer *nz)
+{
+    if (!nz)
+        return;
+    free(nz->out);
+    free(nz->start);
+    free(nz->end);
+    free(nz->cps);
+    free(nz->seg);
+    free(nz);
+}
+
+/* Decomposes cp onto nz->cps[*ncps...]. */
+static int push_decomposed(fupin_normalizer *nz, utf8proc_int32_t cp, size_t *ncps)
+{
+    int bound = 0;
+    utf8proc_ssize_t n;
+
+    for (;;) {
+        n = utf8proc_decompose_char(cp, nz->cps + *ncps,
+                                    (utf8proc_ssize_t)(nz->cpscap - *ncps),
+                                    NORM_OPTS, &bound);
+        if (n < 0)
+            return FUPIN_EINVAL;   /* cannot happen for a valid code point */
+        if ((size_t)n <= nz->cpscap - *ncps)
+            break;
+        if (grow((void **)&nz->cps, &nz->cpscap, *ncps + (size_t)n, sizeof *nz->cps, 1))
+            return FUPIN_ENOMEM;
+    }
+    *ncps += (size_t)n;
+    return 0;
+}
+
+/* Normalises the segment starting at s[seg] (its first character whatever
+ * it is, then every following character of class UNSAFE), appends the
+ * result at *o and sets *next to the segment's end. */
+static int slow_segment(fupin_normalizer *nz, const uint8_t *s, size_t len,
+                        size_t seg, size_t *next, size_t *o, int want_map)
+{
+    size_t p = seg, nchars = 0, ncps = 0, nseg = 0, nout, n, k;
+    int32_t cp, first = -1;
+    int any_cjk = 0, st;
+    const uint8_t *src;
+    uint8_t one[4];
+
+    while (p < len) {
+        n = utf8_decode(s + p, len - p, &cp);
+        if (nchars > 0 && (cp < 0 || class_of(nz, cp) != CLS_UNSAFE))
+            break;
+        if (cp < 0) {
+            nz->replaced++;
+            src = REPLACEMENT;
+            k = 3;
+        } else {
+            src = s + p;
+            k = n;
+            any_cjk |= fupin_tokenize_is_cjk((uint32_t)cp);
+        }
+        if (nchars == 0)
+            first = cp < 0 ? 0xFFFD : cp;
+        if ((st = push_decomposed(nz, cp < 0 ? 0xFFFD : cp, &ncps)))
+            return st;
+        if ((st = grow((void **)&nz->seg, &nz->segcap, nseg + k, 1, 0)))
+            return st;
+        memcpy(nz->seg + nseg, src, k);
+        nseg += k;
+        nchars++;
+        p += n;
+    }
+
+    if (nchars == 1 && ncps == 1) {
+        /* A lone character to a lone code point: nothing to compose. */
+        nout = (size_t)utf8proc_encode_char(nz->cps[0], one);
+        src = one;
+        if (nz->cps[0] != first && (any_cjk || fupin_tokenize_is_cjk((uint32_t)nz->cps[0])))
+            nz->cjk_stable = 0;
+    } else if (nchars == 1 && first >= 0xAC00 && first <= 0xD7A3) {
+        /* A hangul syllable alone recomposes to itself. */
+        src = nz->seg;
+        nout = nseg;
+    } else {
+        utf8proc_ssize_t r;
+        for (;;) {
+            r = utf8proc_decompose_custom(nz->seg, (utf8proc_ssize_t)nseg, nz->cps,
+                                          (utf8proc_ssize_t)nz->cpscap, NORM_OPTS,
+                                          NULL, NULL);
+            if (r < 0)
+                return FUPIN_EINVAL;   /* cannot happen: seg is valid UTF-8 */
+            if ((size_t)r <= nz->cpscap)
+                break;
+            if (grow((void **)&nz->cps, &nz->cpscap, (size_t)r, sizeof *nz->cps, 1))
+                return FUPIN_ENOMEM;
+        }
+        r = utf8proc_reencode(nz->cps, r, NORM_OPTS);
+        if (r < 0)
+            return FUPIN_EINVAL;
+        src = (const uint8_t *)nz->cps;
+        nout = (size_t)r;
+        if (!any_cjk) {
+            for (k = 0; k < nout; k += n) {
+                n = utf8_decode(src + k, nout - k, &cp);
+                if (cp >= 0 && fupin_tokenize_is_cjk((uint32_t)cp)) {
+                    any_cjk = 1;
+                    break;
+                }
+            }
+        }
+        if (any_cjk)
+            nz->cjk_stable = 0;
+    }
+
+    if ((st = reserve(nz, *o + nout + (len - p), want_map)))
+        return st;
+    memcpy(nz->out + *o, src, nout);
+    if (want_map) {
+        for (k = *o; k < *o + nout; k++) {
+            nz->start[k] = (uint32_t)seg;
+            nz->end[k] = (uint32_t)p;
+        }
+    }
+    *o += nout;
+    *next = p;
+    return 0;
+}
+
+/* The main loop; want_map is a constant at each call so that the compiler
+ * makes a copy of the fast loop without the map stores. */
+static inline int run_text(fupin_normalizer *nz, const uint8_t *s, size_t len,
+                           const int want_map, size_t *olen)
+{
+    size_t i = 0, o = 0, last = SIZE_MAX, last_o = 0, n;
+    int32_t cp = 0;
+    int st, c;
+    uint8_t *dst;
+    uint32_t *ms, *me;
+
+    while (i < len) {
+        /* Fast output never grows: one reserve covers the whole loop. */
+        if ((st = reserve(nz, o + (len - i), want_map)))
+            return st;
+        dst = (uint8_t *)nz->out;
+        ms = nz->start;
+        me = nz->end;
+        c = CLS_UNSAFE;
+        while (i < len) {
+            uint8_t b = s[i];
+            if (b < 0x80) {
+                dst[o] = (uint8_t)(b - 'A') < 26 ? (uint8_t)(b + 32) : b;
+                if (want_map) {
+                    ms[o] = (uint32_t)i;
+                    me[o] = (uint32_t)i + 1;
+                }
+                last = i++;
+                last_o = o++;
+                continue;
+            }
+            if (b >= 0xE4 && b <= 0xE9 && i + 2 < len &&
+                (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+                (b > 0xE4 || s[i + 1] >= 0xB8)) {
+                /* CJK Unified Ideographs U+4E00-9FFF: no mapping, starters. */
+                c = CLS_IDENT;
+                n = 3;
+            } else {
+                n = utf8_decode(s + i, len - i, &cp);
+                if (cp < 0)
+                    break;
+                c = class_of(nz, cp);
+                if (c == CLS_SAFE1) {
+                    /* e.g. full-width punctuation: one code point for
+                     * another, as long as it is not longer */
+                    utf8proc_int32_t m;
+                    int bound = 0;
+                    uint8_t enc[4];
+                    size_t k;
+                    utf8proc_decompose_char(cp, &m, 1, NORM_OPTS, &bound);
+                    k = (size_t)utf8proc_encode_char(m, enc);
+                    if (k > n)
+                        break;
+                    memcpy(dst + o, enc, k);
+                    if (want_map) {
+                        size_t j;
+                        for (j = 0; j < k; j++) {
+                            ms[o + j] = (uint32_t)i;
+                            me[o + j] = (uint32_t)(i + n);
+                        }
+                    }
+                    last = i;
+                    last_o = o;
+                    i += n;
+                    o += k;
+                    continue;
+                }
+                if (c != CLS_IDENT)
+                    break;
+            }
+            memcpy(dst + o, s + i, n);
+            if (want_map) {
+                size_t k;
+                for (k = 0; k < n; k++) {
+                    ms[o + k] = (uint32_t)i;
+                    me[o + k] = (uint32_t)(i + n);
+                }
+            }
+            last = i;
+            last_o = o;
+            i += n;
+            o += n;
+        }
+        if (i >= len)
+            break;
+        /* s[i] is bad UTF-8 or of class SAFE or UNSAFE. */
+        if (cp >= 0 && c == CLS_UNSAFE && last != SIZE_MAX) {
+            o = last_o;         /* take back the starter it may join */
+            i = last;
+        }
+        if ((st = slow_segment(nz, s, len, i, &i, &o, want_map)))
+            return st;
+        last = SIZE_MAX;
+    }
+    nz->out[o] = '\0';
+    *olen = o;
+    return 0;
+}
+
+int fupin_normalizer_run(fupin_normalizer *nz, const char *text, size_t len,
+                         unsigned opts, fupin_norm *out)
+{
+    size_t olen = 0;
+    int st;
+
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!nz || !out || (!text && len) || (opts & ~(unsigned)FUPIN_NORM_WANT_MAP) ||
+        len > UINT32_MAX)
+        return FUPIN_EINVAL;
+    nz->replaced = 0;
+    nz->cjk_stable = 1;
+    if (opts & FUPIN_NORM_WANT_MAP) {
+        /* start/end must exist even for an empty text */
+        if ((st = reserve(nz, len, 1)))
+            return st;
+        st = run_text(nz, (const uint8_t *)text, len, 1, &olen);
+    } else {
+        st = run_text(nz, (const uint8_t *)text, len, 0, &olen);
+    }
+    if (st) {
+        nz->out[0] = '\0';
+        return st;
+    }
+    out->text = nz->out;
+    out->len = olen;
+    if (opts & FUPIN_NORM_WANT_MAP) {
+        out->start = nz->start;
+        out->end = nz->end;
+    }
+    out->replaced = nz->replaced;
+    out->cjk_stable = nz->cjk_stable;
+    return 0;
+}

@@ -1,0 +1,678 @@
+/* test_normalize.c - normalize.c against utf8proc_map, golden files, maps.
+ *
+ * The normalizer cuts text into segments and has fast paths, so the main
+ * check is that its text always equals utf8proc_map(whole text, same options)
+ * of the text after our own, independent U+FFFD repair: on the golden
+ * inputs, every code point, every canonical/compat decomposition, thousands
+ * of random strings and the fupin corpus.  Goldens: tests/golden/normalize/
+ * NAME.txt -> NAME.out; FUPIN_GOLDEN_UPDATE=1 rewrites the .out files.
+ * FUPIN_BENCH=1 also times the corpus (MB/s).
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "../common/normalize.h"
+#include "../common/status.h"
+#include "../common/tokenize.h"
+#include "check.h"
+
+#define OPTS (UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STABLE)
+
+/* ---- reference: repair by Unicode table 3-7, then utf8proc_map ---- */
+
+/* Rows of table 3-7: lead byte range, then the allowed range of each
+ * following byte. */
+static const struct { uint8_t lo, hi, n; uint8_t r[3][2]; } ROWS[] = {
+    { 0x00, 0x7F, 0, {{0, 0}} },
+    { 0xC2, 0xDF, 1, {{0x80, 0xBF}} },
+    { 0xE0, 0xE0, 2, {{0xA0, 0xBF}, {0x80, 0xBF}} },
+    { 0xE1, 0xEC, 2, {{0x80, 0xBF}, {0x80, 0xBF}} },
+    { 0xED, 0xED, 2, {{0x80, 0x9F}, {0x80, 0xBF}} },
+    { 0xEE, 0xEF, 2, {{0x80, 0xBF}, {0x80, 0xBF}} },
+    { 0xF0, 0xF0, 3, {{0x90, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}} },
+    { 0xF1, 0xF3, 3, {{0x80, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}} },
+    { 0xF4, 0xF4, 3, {{0x80, 0x8F}, {0x80, 0xBF}, {0x80, 0xBF}} },
+};
+
+/* Writes s with each maximal ill-formed subpart replaced by U+FFFD into a
+ * malloc'd buffer; *bad counts the replacements. */
+static char *ref_repair(const char *s, size_t n, size_t *outlen, size_t *bad)
+{
+    char *o = malloc(3 * n + 1);
+    size_t i = 0, k = 0;
+
+    *bad = 0;
+    while (i < n) {
+        uint8_t b = (uint8_t)s[i];
+        size_t r, got = 1;
+        int row = -1;
+        for (r = 0; r < sizeof ROWS / sizeof ROWS[0]; r++)
+            if (b >= ROWS[r].lo && b <= ROWS[r].hi)
+                row = (int)r;
+        if (row >= 0) {
+            while (got <= ROWS[row].n && i + got < n &&
+                   (uint8_t)s[i + got] >= ROWS[row].r[got - 1][0] &&
+                   (uint8_t)s[i + got] <= ROWS[row].r[got - 1][1])
+                got++;
+        }
+        if (row >= 0 && got == (size_t)ROWS[row].n + 1) {
+            memcpy(o + k, s + i, got);
+            k += got;
+        } else {
+            memcpy(o + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+            (*bad)++;
+        }
+        i += got;
+    }
+    o[k] = '\0';
+    *outlen = k;
+    return o;
+}
+
+/* Checks our normaliser (with and without map) against the reference on
+ * s[0..n); also checks the map. Returns 1 if all is well. */
+static int check_map(const fupin_norm *r, size_t inlen, const char *what);
+static int check_stable(const fupin_norm *r, const char *in, size_t inlen, const char *what);
+
+static int against_ref(fupin_normalizer *nz, const char *s, size_t n, const char *what)
+{
+    size_t rlen, bad, i;
+    char *rep = ref_repair(s, n, &rlen, &bad);
+    utf8proc_uint8_t *want = NULL;
+    utf8proc_ssize_t wl = utf8proc_map((const utf8proc_uint8_t *)rep, (utf8proc_ssize_t)rlen,
+                                       &want, OPTS);
+    fupin_norm a, b;
+    int ok = 1, st;
+
+    CHECK(wl >= 0, "%s: utf8proc_map refused the repaired text: %s", what, utf8proc_errmsg(wl));
+    st = fupin_normalizer_run(nz, s, n, 0, &a);
+    CHECK(st == 0, "%s: run: %d", what, st);
+    if (wl < 0 || st != 0) {
+        ok = 0;
+        goto done;
+    }
+    if (a.len != (size_t)wl || memcmp(a.text, want, a.len) != 0 || a.text[a.len] != '\0') {
+        ok = 0;
+        for (i = 0; i < a.len && i < (size_t)wl && a.text[i] == (char)want[i]; i++)
+            ;
+        CHECK(0, "%s: differs from utf8proc_map at byte %zu (len %zu vs %zd)", what, i, a.len, wl);
+    }
+    if (a.replaced != bad) {
+        ok = 0;
+        CHECK(0, "%s: replaced %zu, reference %zu", what, a.replaced, bad);
+    }
+    {
+        int stable = a.cjk_stable;
+        char *copy = malloc(a.len + 1);
+        memcpy(copy, a.text, a.len + 1);
+        st = fupin_normalizer_run(nz, s, n, FUPIN_NORM_WANT_MAP, &b);
+        if (st != 0 || b.len != a.len || memcmp(b.text, copy, a.len) != 0 ||
+            b.replaced != bad || b.cjk_stable != stable) {
+            ok = 0;
+            CHECK(0, "%s: run with map gives another answer (st %d)", what, st);
+        } else {
+            ok &= check_map(&b, n, what);
+            ok &= check_stable(&b, s, n, what);
+        }
+        free(copy);
+    }
+done:
+    free(rep);
+    free(want);
+    return ok;
+}
+
+/* The map: each byte's span is inside the input; spans do not go back;
+ * all bytes of a character share one span; the spans tile the input. */
+static int check_map(const fupin_norm *r, size_t inlen, const char *what)
+{
+    size_t i, n;
+    uint32_t covered = 0;
+    utf8proc_int32_t cp;
+
+    if (!r->start || !r->end) {
+        CHECK(0, "%s: no map", what);
+        return 0;
+    }
+    for (i = 0; i < r->len; i += n) {
+        size_t k;
+        n = (size_t)utf8proc_iterate((const utf8proc_uint8_t *)r->text + i,
+                                     (utf8proc_ssize_t)(r->len - i), &cp);
+        if (cp < 0) {
+            CHECK(0, "%s: output not UTF-8 at %zu", what, i);
+            return 0;
+        }
+        for (k = 1; k < n; k++)
+            if (r->start[i + k] != r->start[i] || r->end[i + k] != r->end[i]) {
+                CHECK(0, "%s: one character, two spans at %zu", what, i);
+                return 0;
+            }
+        if (!(r->start[i] < r->end[i] && r->end[i] <= inlen)) {
+            CHECK(0, "%s: bad span %u..%u at %zu (in %zu)", what, r->start[i], r->end[i], i, inlen);
+            return 0;
+        }
+        if (r->start[i] != covered) {
+            /* the same span again (a segment's next character), or the next one */
+            if (!(i > 0 && r->start[i] == r->start[i - 1] && r->end[i] == r->end[i - 1])) {
+                CHECK(0, "%s: span %u..%u at %zu does not follow %u", what, r->start[i],
+                      r->end[i], i, covered);
+                return 0;
+            }
+        }
+        covered = r->end[i];
+    }
+    if (covered != inlen) {
+        CHECK(0, "%s: spans cover %u of %zu bytes", what, covered, inlen);
+        return 0;
+    }
+    return 1;
+}
+
+static int is_cjk_at(const char *s, size_t n, size_t *len)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+
+    *len = k > 0 ? (size_t)k : 1;
+    return cp >= 0 && fupin_tokenize_is_cjk((uint32_t)cp);
+}
+
+/* When cjk_stable says so: every maximal CJK run of the output is the same
+ * bytes at its place in the input, and every CJK run of the input occurs in
+ * the output. */
+static int check_stable(const fupin_norm *r, const char *in, size_t inlen, const char *what)
+{
+    size_t i = 0, n, j;
+
+    if (!r->cjk_stable)
+        return 1;
+    while (i < r->len) {
+        if (!is_cjk_at(r->text + i, r->len - i, &n)) {
+            i += n;
+            continue;
+        }
+        for (j = i + n; j < r->len && is_cjk_at(r->text + j, r->len - j, &n); j += n)
+            ;
+        if (r->end[j - 1] - r->start[i] != j - i || memcmp(in + r->start[i], r->text + i, j - i)) {
+            CHECK(0, "%s: cjk_stable but output run at %zu is not the input's", what, i);
+            return 0;
+        }
+        i = j;
+    }
+    i = 0;
+    while (i < inlen) {
+        if (!is_cjk_at(in + i, inlen - i, &n)) {
+            i += n;
+            continue;
+        }
+        for (j = i + n; j < inlen && is_cjk_at(in + j, inlen - j, &n); j += n)
+            ;
+        if (!memmem(r->text, r->len, in + i, j - i)) {
+            CHECK(0, "%s: cjk_stable but input run at %zu is not in the output", what, i);
+            return 0;
+        }
+        i = j;
+    }
+    return 1;
+}
+
+/* ---- goldens ---- */
+
+/* Writes s[0..n) readably: invisible and ill-formed things as escapes. */
+static void put_escaped(FILE *f, const char *s, size_t n)
+{
+    size_t i = 0;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k;
+
+    fputc('"', f);
+    while (i < n) {
+        k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0 || cp < 0) {
+            fprintf(f, "\\x%02X", (uint8_t)s[i]);
+            i++;
+            continue;
+        }
+        switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_CF:
+        case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+        case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_CS:
+            if (cp == '\n') fputs("\\n", f);
+            else if (cp == '\t') fputs("\\t", f);
+            else if (cp == '\r') fputs("\\r", f);
+            else fprintf(f, "\\u{%04X}", (unsigned)cp);
+            break;
+        case UTF8PROC_CATEGORY_ZS:
+            if (cp == ' ') fputc(' ', f);
+            else fprintf(f, "\\u{%04X}", (unsigned)cp);
+            break;
+        default:
+            if (cp == '"' || cp == '\\') fputc('\\', f);
+            fwrite(s + i, 1, (size_t)k, f);
+        }
+        i += (size_t)k;
+    }
+    fputc('"', f);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+static void golden_output(FILE *f, const fupin_norm *r, const char *in, size_t inlen)
+{
+    size_t i, n;
+    utf8proc_int32_t cp;
+
+    fprintf(f, "# normalize golden: input bytes -> normalised text; then per output\n"
+               "# character: offset+bytes, code point, the original bytes [start,end)\n");
+    fprintf(f, "in %zu bytes, out %zu bytes, replaced %zu, cjk_stable %d\ntext ", inlen, r->len,
+            r->replaced, r->cjk_stable);
+    put_escaped(f, r->text, r->len);
+    fputc('\n', f);
+    for (i = 0; i < r->len; i += n) {
+        n = (size_t)utf8proc_iterate((const utf8proc_uint8_t *)r->text + i,
+                                     (utf8proc_ssize_t)(r->len - i), &cp);
+        if (cp < 0)
+            n = 1;
+        fprintf(f, "%zu+%zu U+%04X ", i, n, (unsigned)cp);
+        put_escaped(f, r->text + i, n);
+        fprintf(f, " <- %u..%u ", r->start[i], r->end[i]);
+        put_escaped(f, in + r->start[i], r->end[i] - r->start[i]);
+        fputc('\n', f);
+    }
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void test_goldens(fupin_normalizer *nz)
+{
+    const char *dir = "tests/golden/normalize";
+    const char *upd = getenv("FUPIN_GOLDEN_UPDATE");
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[256];
+    size_t nn = 0, i;
+
+    CHECK(d != NULL, "cannot open %s (run from the repo root)", dir);
+    if (!d)
+        return;
+    while ((e = readdir(d)) && nn < 256) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0)
+            names[nn++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof names[0], cmp_names);
+    CHECK(nn >= 10, "only %zu golden inputs", nn);
+    for (i = 0; i < nn; i++) {
+        char path[512], *in, *got = NULL, *want;
+        size_t inlen, gotlen = 0, wantlen = 0;
+        fupin_norm r;
+        FILE *f;
+
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        in = read_file(path, &inlen);
+        CHECK(in != NULL, "read %s", path);
+        if (!in)
+            continue;
+        against_ref(nz, in, inlen, names[i]);
+        CHECK(fupin_normalizer_run(nz, in, inlen, FUPIN_NORM_WANT_MAP, &r) == 0, "%s", path);
+        f = open_memstream(&got, &gotlen);
+        golden_output(f, &r, in, inlen);
+        fclose(f);
+        strcpy(path + strlen(path) - 4, ".out");
+        if (upd && strcmp(upd, "1") == 0) {
+            f = fopen(path, "wb");
+            CHECK(f && fwrite(got, 1, gotlen, f) == gotlen, "write %s", path);
+            if (f)
+                fclose(f);
+        }
+        want = read_file(path, &wantlen);
+        CHECK(want && wantlen == gotlen && memcmp(want, got, gotlen) == 0,
+              "%s differs from the output (FUPIN_GOLDEN_UPDATE=1 rewrites it; then check by eye)",
+              path);
+        free(want);
+        free(got);
+        free(in);
+        free(names[i]);
+    }
+}
+
+/* ---- focused cases ---- */
+
+static void expect(fupin_normalizer *nz, const char *in, size_t inlen, const char *want,
+                   size_t wantlen, size_t replaced, int stable)
+{
+    fupin_norm r;
+    int st = fupin_normalizer_run(nz, in, inlen, 0, &r);
+
+    CHECK(st == 0 && r.len == wantlen && memcmp(r.text, want, r.len) == 0,
+          "normalise(%s) = %s, want %s", in, st ? "(error)" : r.text, want);
+    CHECK(st == 0 && r.replaced == replaced, "%s: replaced %zu, want %zu", in, r.replaced, replaced);
+    if (stable >= 0)
+        CHECK(st == 0 && r.cjk_stable == stable, "%s: cjk_stable %d, want %d", in, r.cjk_stable,
+              stable);
+    against_ref(nz, in, inlen, in);
+}
+#define EXPECT(nz, in, want, rep, stable) \
+    expect(nz, in, sizeof(in) - 1, want, sizeof(want) - 1, rep, stable)
+
+static void test_cases(fupin_normalizer *nz)
+{
+    fupin_norm r;
+    fupin_normalizer *none = NULL;
+
+    EXPECT(nz, "", "", 0, 1);
+    EXPECT(nz, "\xEF\xBC\xA7\xEF\xBC\x92\xEF\xBC\x90", "g20", 0, 1);         /* Ｇ２０ */
+    EXPECT(nz, "\xEF\xBC\x92\xEF\xBC\x8E\xEF\xBC\x94\xEF\xBC\x94", "2.44", 0, 1); /* ２．４４ */
+    EXPECT(nz, "\xE3\x80\x80", " ", 0, 1);                                       /* U+3000 */
+    EXPECT(nz, "G20峰会", "g20峰会", 0, 1);
+    EXPECT(nz, "脱贫Ｇ２０攻坚", "脱贫g20攻坚", 0, 1);
+    EXPECT(nz, "Stra\xC3\x9F" "e", "strasse", 0, 1);
+    EXPECT(nz, "e\xCC\x81", "\xC3\xA9", 0, 1);                                   /* e + U+0301 */
+    EXPECT(nz, "\xE8\xB1\x88", "\xE8\xB1\x88", 0, 1);                            /* U+8C48 */
+    EXPECT(nz, "\xEF\xA4\x80", "\xE8\xB1\x88", 0, 0);     /* compat U+F900 -> U+8C48: not stable */
+    EXPECT(nz, "中\xCC\x81国", "中\xCC\x81国", 0, 0);     /* a mark on CJK: not stable */
+    EXPECT(nz, "\xEF\xBD\xB6\xEF\xBE\x9E", "\xE3\x82\xAC", 0, 0); /* ｶﾞ -> ガ */
+    EXPECT(nz, "\xE3\x81\x8B\xE3\x82\x99", "\xE3\x81\x8C", 0, 0); /* か + U+3099 -> が */
+    EXPECT(nz, "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", "\xED\x95\x9C", 0, 0); /* jamo -> 한 */
+    EXPECT(nz, "한국", "한국", 0, 1);
+    EXPECT(nz, "\xF0\xA0\x80\x80", "\xF0\xA0\x80\x80", 0, 1);                    /* U+20000 */
+    /* ill-formed: each maximal subpart is one U+FFFD */
+    EXPECT(nz, "a\xC0\xAF" "b", "a\xEF\xBF\xBD\xEF\xBF\xBD" "b", 2, 1);
+    EXPECT(nz, "\xE4\xB8", "\xEF\xBF\xBD", 1, 1);
+    EXPECT(nz, "\xE4\xB8" "中", "\xEF\xBF\xBD" "中", 1, 1);
+    EXPECT(nz, "\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3, 1);   /* surrogate */
+    EXPECT(nz, "\xF0\x9F\x98" "!", "\xEF\xBF\xBD!", 1, 1);
+    EXPECT(nz, "\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 4, 1);
+    EXPECT(nz, "\xFF\xCC\x81", "\xEF\xBF\xBD\xCC\x81", 1, 1);  /* a mark after a bad byte */
+    /* controls and ignorables stay */
+    EXPECT(nz, "a\x00\x01\t\r\n\xE2\x80\x8B\xEF\xBB\xBF", "a\x00\x01\t\r\n\xE2\x80\x8B\xEF\xBB\xBF",
+           0, 1);
+
+    /* the map, by hand: "Ｇ中e\u0301" */
+    {
+        static const char in[] = "\xEF\xBC\xA7中e\xCC\x81";
+        CHECK(fupin_normalizer_run(nz, in, sizeof in - 1, FUPIN_NORM_WANT_MAP, &r) == 0, "map run");
+        CHECK(r.len == 6 && memcmp(r.text, "g中\xC3\xA9", 6) == 0, "map text");
+        CHECK(r.start[0] == 0 && r.end[0] == 3, "Ｇ span %u..%u", r.start[0], r.end[0]);
+        CHECK(r.start[1] == 3 && r.end[1] == 6 && r.start[3] == 3 && r.end[3] == 6, "中 span");
+        CHECK(r.start[4] == 6 && r.end[4] == 9 && r.start[5] == 6 && r.end[5] == 9,
+              "é span %u..%u", r.start[4], r.end[4]);
+    }
+    /* a run without the map has no map; the text is valid until the next run */
+    CHECK(fupin_normalizer_run(nz, "ABC", 3, 0, &r) == 0 && !r.start && !r.end, "no map");
+    CHECK(strcmp(r.text, "abc") == 0, "abc");
+    CHECK(fupin_normalizer_run(nz, "x", 1, 0x100, &r) == FUPIN_EINVAL && r.text == NULL,
+          "unknown opts");
+    CHECK(fupin_normalizer_run(nz, NULL, 5, 0, &r) == FUPIN_EINVAL, "NULL text");
+    CHECK(fupin_normalizer_run(NULL, "x", 1, 0, &r) == FUPIN_EINVAL, "NULL normalizer");
+    CHECK(fupin_normalizer_run(nz, NULL, 0, 0, &r) == 0 && r.len == 0 && r.text[0] == '\0',
+          "NULL empty text");
+    if (sizeof(size_t) > 4)
+        CHECK(fupin_normalizer_run(nz, "x", (size_t)UINT32_MAX + 1, 0, &r) == FUPIN_EINVAL,
+              "4 GiB input must be refused before reading it");
+    fupin_normalizer_free(NULL);
+    CHECK(fupin_normalizer_new(0, &none) == 0 && none, "new");
+    fupin_normalizer_free(none);
+}
+
+/* ---- exhaustive: every code point, every decomposition ---- */
+
+static size_t put_cp(char *b, utf8proc_int32_t cp)
+{
+    return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)b);
+}
+
+static void test_every_code_point(fupin_normalizer *nz)
+{
+    utf8proc_int32_t cp, dec[64];
+    char buf[512], what[64];
+    size_t n, bad = 0, k;
+    int bound = 0;
+    utf8proc_ssize_t m;
+    long checked = 0;
+
+    for (cp = 0; cp < 0x110000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        /* in context: after a starter, before a mark */
+        n = 0;
+        buf[n++] = 'A';
+        n += put_cp(buf + n, cp);
+        n += put_cp(buf + n, 0x301);
+        snprintf(what, sizeof what, "A U+%04X U+0301", (unsigned)cp);
+        bad += !against_ref(nz, buf, n, what);
+        checked++;
+        /* its canonical and compat decompositions, composed back by us */
+        for (k = 0; k < 2; k++) {
+            m = utf8proc_decompose_char(cp, dec, 64,
+                                        UTF8PROC_DECOMPOSE | (k ? UTF8PROC_COMPAT : 0), &bound);
+            if (m < 2 || m > 40)
+                continue;
+            n = 0;
+            for (size_t j = 0; j < (size_t)m; j++)
+                n += put_cp(buf + n, dec[j]);
+            n += put_cp(buf + n, 0x300);
+            snprintf(what, sizeof what, "decomposed U+%04X (%s)", (unsigned)cp, k ? "compat" : "canonical");
+            bad += !against_ref(nz, buf, n, what);
+            checked++;
+        }
+        if (bad > 20)
+            break;
+    }
+    CHECK(bad == 0, "%zu of %ld code point cases differ", bad, checked);
+}
+
+/* ---- random strings ---- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 16);
+}
+
+static size_t random_piece(char *b)
+{
+    static const utf8proc_int32_t pick[] = {
+        0x3000, 0x00A0, 0x0130, 0x03A3, 0x00DF, 0x1E9B, 0x0344, 0x0F73, 0x212A, 0x2126,
+        0x212B, 0x2160, 0x2460, 0x3231, 0x338F, 0x2103, 0xFDFA, 0xFB01, 0x309B, 0x3099,
+        0x309A, 0x30FC, 0x3007, 0x200D, 0x200B, 0xFEFF, 0xFE0F, 0x1F3FD, 0x1F44D, 0x1F468,
+        0x0B3E, 0x0B47, 0x09BE, 0x09C7, 0x1100, 0x1161, 0x11A7, 0x11A8, 0x11C2, 0xAC00,
+        0xD7A3, 0x0345, 0x05B0, 0x0591, 0x0E31, 0x1D15E, 0x1D165, 0x0300, 0x0323, 0x0315,
+    };
+    uint32_t r = rnd() % 22;
+    switch (r) {
+    case 0: case 1: b[0] = (char)(0x20 + rnd() % 0x5F); return 1;
+    case 2: b[0] = (char)('A' + rnd() % 26); return 1;
+    case 3: b[0] = (char)(rnd() % 0x20); return 1;
+    case 4: case 5: return put_cp(b, 0x4E00 + (utf8proc_int32_t)(rnd() % 0x5200));
+    case 6: return put_cp(b, 0xFF01 + (utf8proc_int32_t)(rnd() % 0xBE));   /* full/half width */
+    case 7: return put_cp(b, 0x0300 + (utf8proc_int32_t)(rnd() % 0x70));   /* marks */
+    case 8: return put_cp(b, 0x1100 + (utf8proc_int32_t)(rnd() % 0x100));  /* jamo */
+    case 9: return put_cp(b, 0xAC00 + (utf8proc_int32_t)(rnd() % 11172));  /* syllables */
+    case 10: return put_cp(b, 0x3040 + (utf8proc_int32_t)(rnd() % 0x1C0)); /* kana, jamo */
+    case 11: return put_cp(b, 0xF900 + (utf8proc_int32_t)(rnd() % 0x200)); /* compat ideographs */
+    case 12: return put_cp(b, 0x2F800 + (utf8proc_int32_t)(rnd() % 0x220));
+    case 13: return put_cp(b, 0x20000 + (utf8proc_int32_t)(rnd() % 0x12400));
+    case 14: case 15: return put_cp(b, pick[rnd() % (sizeof pick / sizeof pick[0])]);
+    case 16: b[0] = (char)(0x80 + rnd() % 0x80); return 1;                  /* stray byte */
+    case 17: {                                                              /* cut sequence */
+        char t[4];
+        size_t n = put_cp(t, 0x800 + (utf8proc_int32_t)(rnd() % 0xF000));
+        size_t k = 1 + rnd() % (n - 1);
+        memcpy(b, t, k);
+        return k;
+    }
+    case 18: return put_cp(b, 0x00C0 + (utf8proc_int32_t)(rnd() % 0x250)); /* Latin ext. */
+    case 19: return put_cp(b, 0x1E00 + (utf8proc_int32_t)(rnd() % 0x300)); /* Latin/Greek ext. */
+    default: {
+        utf8proc_int32_t cp;
+        do
+            cp = (utf8proc_int32_t)(rnd() % 0x110000);
+        while (cp >= 0xD800 && cp < 0xE000);
+        return put_cp(b, cp);
+    }
+    }
+}
+
+static void test_random(fupin_normalizer *nz)
+{
+    char buf[1024], what[32];
+    int i, bad = 0;
+
+    for (i = 0; i < 5000 && bad < 10; i++) {
+        size_t n = 0, want = 1 + rnd() % 60;
+        while (want-- && n < sizeof buf - 8)
+            n += random_piece(buf + n);
+        snprintf(what, sizeof what, "random #%d", i);
+        bad += !against_ref(nz, buf, n, what);
+    }
+    CHECK(bad == 0, "%d random strings differ", bad);
+}
+
+/* ---- corpus ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);   /* CPU time: the machine is shared */
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_corpus(fupin_normalizer *nz)
+{
+    const char *shared = getenv("FUPIN_SHARED");
+    char cmd[1024], *line = NULL, **texts = NULL;
+    size_t cap = 0, ntexts = 0, total = 0, i;
+    ssize_t got;
+    FILE *p;
+    int articles = 0, bad = 0, stable = 0;
+
+    snprintf(cmd, sizeof cmd, "%s/corpus/fupin/xwlb-fupin-2012-2026.jsonl.zst",
+             shared ? shared : "../shared");
+    p = fopen(cmd, "rb");
+    if (!p) {
+        printf("skip corpus: %s not found\n", cmd);
+        return;
+    }
+    fclose(p);
+    snprintf(cmd, sizeof cmd, "zstd -dc '%s/corpus/fupin/xwlb-fupin-2012-2026.jsonl.zst'",
+             shared ? shared : "../shared");
+    p = popen(cmd, "r");
+    CHECK(p != NULL, "popen %s", cmd);
+    if (!p)
+        return;
+    texts = malloc(2 * 4000 * sizeof *texts);
+    while ((got = getline(&line, &cap, p)) > 0 && articles < 4000) {
+        json_error_t err;
+        json_t *o = json_loadb(line, (size_t)got, 0, &err);
+        const char *keys[2] = { "title", "body" };
+        CHECK(o != NULL, "json line %d: %s", articles + 1, err.text);
+        if (!o)
+            break;
+        for (int k = 0; k < 2; k++) {
+            json_t *v = json_object_get(o, keys[k]);
+            const char *s = json_string_value(v);
+            size_t n = json_string_length(v);
+            CHECK(s != NULL, "article %d has no %s", articles + 1, keys[k]);
+            if (!s)
+                continue;
+            if (articles < 2000) {
+                fupin_norm r;
+                bad += !against_ref(nz, s, n, keys[k]);
+                if (k == 1 && fupin_normalizer_run(nz, s, n, 0, &r) == 0)
+                    stable += r.cjk_stable;
+            }
+            texts[ntexts] = malloc(n + 1);
+            memcpy(texts[ntexts++], s, n + 1);
+            total += n;
+        }
+        json_decref(o);
+        articles++;
+    }
+    free(line);
+    CHECK(pclose(p) == 0, "zstd failed");
+    CHECK(articles >= 2000, "only %d articles", articles);
+    CHECK(bad == 0, "%d corpus texts differ from utf8proc_map", bad);
+    CHECK(stable > 1900, "only %d of 2000 bodies cjk_stable", stable);
+    printf("corpus: %d articles checked, %d of 2000 bodies cjk_stable\n",
+           articles < 2000 ? articles : 2000, stable);
+
+    if (getenv("FUPIN_BENCH")) {
+        /* best of several passes: the machine is shared */
+        for (int mode = 0; mode < 3; mode++) {
+            double t = 1e9;
+            for (int rep = 0; rep < 7; rep++) {
+                double t0 = now();
+                for (i = 0; i < ntexts; i++) {
+                    fupin_norm r;
+                    if (mode < 2) {
+                        fupin_normalizer_run(nz, texts[i], strlen(texts[i]),
+                                             mode ? FUPIN_NORM_WANT_MAP : 0, &r);
+                    } else {
+                        utf8proc_uint8_t *o;
+                        utf8proc_map((const utf8proc_uint8_t *)texts[i],
+                                     (utf8proc_ssize_t)strlen(texts[i]), &o, OPTS);
+                        free(o);
+                    }
+                }
+                if (now() - t0 < t)
+                    t = now() - t0;
+            }
+            printf("bench: %-22s %.1f MB in %.3f s: %.0f MB/s\n",
+                   mode == 0 ? "normalise, no map" : mode == 1 ? "normalise, with map"
+                                                               : "utf8proc_map",
+                   total / 1e6, t, total / 1e6 / t);
+        }
+    }
+    for (i = 0; i < ntexts; i++)
+        free(texts[i]);
+    free(texts);
+}
+
+int main(void)
+{
+    fupin_normalizer *nz = NULL;
+
+    CHECK(fupin_normalizer_new(0, &nz) == 0 && nz, "new");
+    if (!nz)
+        return TEST_DONE();
+    test_cases(nz);
+    test_goldens(nz);
+    test_random(nz);
+    test_every_code_point(nz);
+    test_corpus(nz);
+    fupin_normalizer_free(nz);
+    return TEST_DONE();
+}
