@@ -15,7 +15,7 @@ BIN     ?= bin
 CFLAGS  ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
-PKGS    := xapian-core libzstd libutf8proc jansson zlib
+PKGS    := xapian-core libzstd libutf8proc jansson zlib fcgi opencc gumbo uchardet
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -MMD -MP -D_GNU_SOURCE $(PKG_CFLAGS)
@@ -35,11 +35,13 @@ SEARCH_O := $(call obj,$(SEARCH_C))
 LIBS_O   := $(SEARCH_O) $(INDEX_O) $(COMMON_O)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_C))
-PROGS    := $(BIN)/fupin-index $(BIN)/fupin-search
+FUZZ_C   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS  := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/replay_%,$(FUZZ_C))
+PROGS    := $(BIN)/fupin-index $(BIN)/fupin-search $(BIN)/fupin.cgi
 
 .PHONY: all build deps test check demo bench asan fuzz install clean
 all: $(PROGS)
-build: $(PROGS) $(TESTS) $(TOOLS)
+build: $(PROGS) $(TESTS) $(TOOLS) $(REPLAYS)
 
 deps:
 	@scripts/install-deps build
@@ -57,10 +59,22 @@ $(BIN)/fupin-index: $(BUILD)/indexer/main.o $(LIBS_O)
 $(BIN)/fupin-search: $(BUILD)/searcher/main.o $(LIBS_O)
 	@mkdir -p $(@D)
 	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN)/fupin.cgi: $(BUILD)/searcher/cgi.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS_O)
 	@mkdir -p $(@D)
 	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS_O)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzz targets built with a plain main that replays saved inputs (make test
+# runs them over tests/fuzz/corpus/NAME); `make fuzz` builds them for libFuzzer.
+$(BUILD)/fuzz/replay_%.o: tests/fuzz/fuzz_%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=c11 -DFUPIN_FUZZ_REPLAY_MAIN -c $< -o $@
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/replay_%.o $(LIBS_O)
 	@mkdir -p $(@D)
 	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -92,6 +106,11 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" build
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  BUILD=build/asan BIN=build/asan/bin scripts/run-tests
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps test
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

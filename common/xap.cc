@@ -269,6 +269,7 @@ struct fupin_xdoc {
 struct fupin_xwdb {
     Xapian::WritableDatabase db;
     std::string err;
+    std::string data;   /* the last get_data */
 };
 
 struct fupin_xdb {
@@ -363,7 +364,7 @@ int fupin_xwdb_open(const char *path, int mode, char *errbuf, size_t errlen, fup
         default: throw Xapian::InvalidArgumentError("fupin_xwdb_open: unknown mode");
         }
         std::unique_ptr<fupin_xwdb> h(new fupin_xwdb{
-            Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS), std::string()});
+            Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS), std::string(), std::string()});
         *out = h.release();
     });
     return open_status(st, err, errbuf, errlen);
@@ -416,6 +417,26 @@ int fupin_xwdb_term_exists(fupin_xwdb *db, const char *t, size_t len, int *yes)
 {
     *yes = 0;
     return guard(db->err, [&] { *yes = db->db.term_exists(std::string(t, len)) ? 1 : 0; });
+}
+
+int fupin_xwdb_get_data(fupin_xwdb *db, fupin_docid id, const char **data, size_t *len)
+{
+    *data = nullptr;
+    *len = 0;
+    return guard(db->err, [&] {
+        db->data = db->db.get_document(id).get_data();
+        *data = db->data.data();
+        *len = db->data.size();
+    });
+}
+
+int fupin_xwdb_set_data(fupin_xwdb *db, fupin_docid id, const char *data, size_t len)
+{
+    return guard(db->err, [&] {
+        Xapian::Document doc = db->db.get_document(id);
+        doc.set_data(std::string(data, len));
+        db->db.replace_document(id, doc);
+    });
 }
 
 const char *fupin_xwdb_errmsg(const fupin_xwdb *db)

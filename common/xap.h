@@ -78,6 +78,10 @@ int fupin_xwdb_get_metadata(fupin_xwdb *db, const char *key, char **val, size_t 
 int fupin_xwdb_get_doccount(fupin_xwdb *db, uint32_t *count);
 /* 1 if some document is indexed by term t, else 0 (in *yes). */
 int fupin_xwdb_term_exists(fupin_xwdb *db, const char *t, size_t len, int *yes);
+/* Data of document id; *data points into db until the next call on it. */
+int fupin_xwdb_get_data(fupin_xwdb *db, fupin_docid id, const char **data, size_t *len);
+/* Replaces only the data of document id (terms and values unchanged). */
+int fupin_xwdb_set_data(fupin_xwdb *db, fupin_docid id, const char *data, size_t len);
 const char *fupin_xwdb_errmsg(const fupin_xwdb *db);
 
 /* ---------- readable databases ---------- */

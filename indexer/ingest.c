@@ -125,6 +125,44 @@ static int stub_shards(const char *stub)
     return n;
 }
 
+int fupin_ingest_layout(const char *db, char **paths, int max, int *n)
+{
+    char *stub = path_join(db, "XAPIANDB"), *glass = path_join(db, "iamglass");
+    int rc = 0, k = 0;
+    *n = 0;
+    if (!stub || !glass) {
+        rc = FUPIN_ENOMEM;
+        goto done;
+    }
+    if (exists(stub)) {
+        k = stub_shards(stub);
+        if (k <= 0 || k > max) {
+            rc = FUPIN_EDBOPEN;
+            goto done;
+        }
+        for (int i = 0; i < k; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "shard-%02d", i);
+            if (!(paths[i] = path_join(db, name))) {
+                rc = FUPIN_ENOMEM;
+                goto done;
+            }
+            *n = i + 1;
+        }
+    } else if (exists(glass) && max > 0) {
+        if (!(paths[0] = strdup(db)))
+            rc = FUPIN_ENOMEM;
+        else
+            *n = 1;
+    } else {
+        rc = FUPIN_EDBOPEN;
+    }
+done:
+    free(stub);
+    free(glass);
+    return rc;
+}
+
 /* Decides which databases this run writes.  A new sharded database gets its
  * directory and stub here; the shards themselves are created by workers. */
 static int plan_layout(run *r)

@@ -71,4 +71,10 @@ typedef struct fupin_ingest_opts {
 int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_t n,
                      fupin_ingest_stats *st, char *errbuf, size_t errlen);
 
+/* The databases that make up the existing fupin database at db: the
+ * shards of a sharded one, or db itself.  Fills paths (malloc'd strings,
+ * caller frees each) up to max, sets *n.  Returns 0, FUPIN_EDBOPEN when db is
+ * neither, or FUPIN_ENOMEM. */
+int fupin_ingest_layout(const char *db, char **paths, int max, int *n);
+
 #endif
