@@ -2,7 +2,9 @@
  *
  * A dump reader walks the paths it is given (directories recursively, in
  * byte order of names; symlink loops and unreadable entries are reported and
- * skipped), detects each file's format and yields articles one at a time.
+ * skipped; inside directories, hidden names, "*~" backups and documentation
+ * - README*, LICENSE*, LICENCE*, COPYING*, MANIFEST*, *.md - are passed over
+ * silently), detects each file's format and yields articles one at a time.
  *
  * Formats (by content and extension; ".zst" and ".gz" are decompressed with
  * libzstd and zlib first):

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -575,6 +576,11 @@ static int run_forked(run *r, volatile fupin_ingest_stats *w, uint64_t in_total)
             break;
         }
         if (pid == 0) {
+            /* A worker must not outlive a killed indexer: it would go on
+             * holding its database's lock. */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() == 1)
+                _exit(1);
             close(p[0]);
             char eb[1024] = "";
             r->err = eb;
