@@ -9,6 +9,7 @@
 #include "retrain.h"
 #include "stats.h"
 #include "../common/status.h"
+#include "../common/xap.h"
 
 enum { EXIT_OK = 0, EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_FAILED = 3, EXIT_LOCKED = 4 };
 
@@ -36,6 +37,8 @@ static const char usage[] =
 "                       each run, not every one (about 10% smaller; one-\n"
 "                       character queries become slower wildcards)\n"
 "      --stats          print what the database holds and exit\n"
+"      --compact OUT    merge the database (all its shards) into one compact\n"
+"                       database at OUT (Xapian's compactor)\n"
 "      --retrain-dict   train a new compression dictionary on the stored\n"
 "                       articles and rewrite every record with it\n"
 "  -q, --quiet          no progress line and no summary\n"
@@ -136,7 +139,7 @@ static int parse_int(const char *s, const char *opt, long lo, long hi, long *out
 
 int main(int argc, char **argv)
 {
-    enum { O_SHARDS = 256, O_BATCH, O_LEVEL, O_DICT, O_ALLUNI, O_STATS, O_PROGRESS, O_RETRAIN };
+    enum { O_SHARDS = 256, O_BATCH, O_LEVEL, O_DICT, O_ALLUNI, O_STATS, O_PROGRESS, O_RETRAIN, O_COMPACT };
     static const struct option longopts[] = {
         { "db", required_argument, 0, 'd' },
         { "jobs", required_argument, 0, 'j' },
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
         { "final-unigrams", no_argument, 0, O_ALLUNI },
         { "stats", no_argument, 0, O_STATS },
         { "retrain-dict", no_argument, 0, O_RETRAIN },
+        { "compact", required_argument, 0, O_COMPACT },
         { "quiet", no_argument, 0, 'q' },
         { "progress", no_argument, 0, O_PROGRESS },
         { "help", no_argument, 0, 'h' },
@@ -155,6 +159,7 @@ int main(int argc, char **argv)
     fupin_ingest_opts o = { 0 };
     ui u = { 0 };
     int stats = 0, retrain = 0, force_progress = 0, c;
+    const char *compact = NULL;
     long v;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -171,6 +176,7 @@ int main(int argc, char **argv)
         case O_ALLUNI: o.final_unigrams = 1; break;
         case O_STATS: stats = 1; break;
         case O_RETRAIN: retrain = 1; break;
+        case O_COMPACT: compact = optarg; break;
         case 'q': u.quiet = 1; break;
         case O_PROGRESS: force_progress = 1; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
@@ -186,6 +192,24 @@ int main(int argc, char **argv)
             fprintf(stderr, "fupin-index: %s\n", eb);
             return rc == FUPIN_ELOCKED ? EXIT_LOCKED : EXIT_FAILED;
         }
+        return EXIT_OK;
+    }
+    if (compact) {
+        char *parts[256], eb[1024];
+        int n = 0, rc = fupin_ingest_layout(o.db, parts, 256, &n);
+        if (rc) {
+            fprintf(stderr, "fupin-index: %s: not a fupin database\n", o.db);
+            return EXIT_FAILED;
+        }
+        rc = fupin_xapian_compact((const char *const *)parts, (size_t)n, compact, 1, eb, sizeof eb);
+        for (int i = 0; i < n; i++)
+            free(parts[i]);
+        if (rc) {
+            fprintf(stderr, "fupin-index: compacting %s into %s: %s\n", o.db, compact, eb);
+            return EXIT_FAILED;
+        }
+        if (!u.quiet)
+            fprintf(stderr, "fupin-index: %s compacted into %s\n", o.db, compact);
         return EXIT_OK;
     }
     if (retrain) {
