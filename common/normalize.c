@@ -25,9 +25,29 @@
  * combining mark follows; if one does, its bytes are taken back and it is
  * redone as the start of a slow segment (utf8proc_decompose_custom,
  * utf8proc_normalize_utf32 via utf8proc_reencode) on reusable buffers.
+ *
+ * Traditional -> simplified (t2s, unless FUPIN_NORM_NO_T2S) comes after
+ * NFKC + case folding and works on single code points of its output: each
+ * ideograph is given alone to OpenCC (t2s.json), so every output character
+ * still comes from one input character (or from its NFKC segment) and the
+ * offset map stays exact, and a query folds exactly as the text it is
+ * matched against.  The price is OpenCC's phrase table (TSPhrases: 乾隆 stays
+ * 乾隆 there, here it is 干隆; 於 in 樊於期 likewise): only the character
+ * table counts, which is what both sides of a comparison see anyway.  A
+ * result is kept only if it is one code point; it is put through NFKC +
+ * case folding again (today's table is already stable) and then through
+ * t2s again until it stops changing (薴 -> 苧 -> 苎), so normalising is
+ * idempotent.  Only U+3400-9FFF and planes 2-3 are asked: t2s.json has no
+ * key elsewhere (test_normalize checks every code point of planes 0-3).
+ * Answers are cached per normalizer: two bitmaps (known to map to itself,
+ * known to change) and a small hash table for the changed ones, filled
+ * lazily, so simplified text costs one bit test per ideograph and a
+ * normalizer costs ~1 ms to create (opencc_open) plus ~3 us per distinct
+ * ideograph met, instead of converting the whole range up front (~35 ms).
  */
 #include "normalize.h"
 
+#include <opencc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -47,6 +67,19 @@ enum {
     CLS_UNSAFE        /* may join the segment before it */
 };
 
+/* Code points t2s may change: extension A and the URO, and planes 2-3. */
+#define T2S_BMP_LO 0x3400
+#define T2S_BMP_HI 0xA000
+#define T2S_SUP_LO 0x20000
+#define T2S_SUP_HI 0x40000
+#define T2S_BITS ((T2S_BMP_HI - T2S_BMP_LO) + (T2S_SUP_HI - T2S_SUP_LO))
+#define T2S_CHAIN 4   /* most t2s steps taken from one character */
+
+typedef struct t2s_pair {
+    uint32_t from, to;      /* from == 0: empty slot */
+    uint8_t len, enc[4];    /* to in UTF-8, for the fast path */
+} t2s_pair;
+
 struct fupin_normalizer {
     char *out;              /* cap + 1 bytes (room for the NUL) */
     size_t cap;
@@ -58,6 +91,13 @@ struct fupin_normalizer {
     size_t segcap;
     size_t replaced;
     int cjk_stable;
+    opencc_t cc;            /* t2s converter; NULL with FUPIN_NORM_NO_T2S */
+    t2s_pair *tab;          /* changed code points, open addressing */
+    size_t tabcap, tabn;    /* tabcap is 0 or a power of two */
+    uint8_t *t2sbuf;        /* a slow segment's output after t2s */
+    size_t t2scap;
+    uint64_t same[T2S_BITS / 64];     /* t2s known to keep the code point */
+    uint64_t changed[T2S_BITS / 64];  /* t2s known to change it: see tab */
     uint8_t cls[0x10000];   /* CLS_* per BMP code point, filled lazily */
 };
 
@@ -129,8 +169,9 @@ static int classify(utf8proc_int32_t cp)
         return CLS_UNSAFE;
     if (n == 1 && buf[0] == cp)
         return CLS_IDENT;
-    if (n == 1 && !fupin_tokenize_is_cjk((uint32_t)cp) && !fupin_tokenize_is_cjk((uint32_t)buf[0]))
-        return CLS_SAFE1;
+    if (n == 1 && !fupin_tokenize_is_cjk((uint32_t)cp) && !fupin_tokenize_is_cjk((uint32_t)buf[0]) &&
+        !(buf[0] >= T2S_BMP_LO && buf[0] < T2S_BMP_HI))
+        return CLS_SAFE1;    /* (the fast path does no t2s for it) */
     return CLS_SAFE;
 }
 
@@ -147,6 +188,183 @@ static inline int class_of(fupin_normalizer *nz, int32_t cp)
     if ((cp >= 0x20000 && cp < 0x2F800) || (cp >= 0x2FA20 && cp < 0x40000))
         return CLS_IDENT;
     return classify(cp);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t extra);
+
+static inline int t2s_range(int32_t cp)
+{
+    return (cp >= T2S_BMP_LO && cp < T2S_BMP_HI) || (cp >= T2S_SUP_LO && cp < T2S_SUP_HI);
+}
+
+static inline size_t t2s_bit(int32_t cp)
+{
+    return cp < T2S_BMP_HI ? (size_t)(cp - T2S_BMP_LO)
+                           : (size_t)(T2S_BMP_HI - T2S_BMP_LO) + (size_t)(cp - T2S_SUP_LO);
+}
+
+/* 1 if t2s is known to keep cp (in t2s_range): the hot path's only test. */
+static inline int t2s_same(const fupin_normalizer *nz, int32_t cp)
+{
+    size_t b = t2s_bit(cp);
+    return (int)(nz->same[b >> 6] >> (b & 63)) & 1;
+}
+
+static inline size_t t2s_slot(uint32_t cp, size_t cap)
+{
+    return (size_t)((cp * 2654435761u) >> 8) & (cap - 1);
+}
+
+static int t2s_put(fupin_normalizer *nz, uint32_t from, uint32_t to)
+{
+    size_t i;
+
+    if (2 * (nz->tabn + 1) > nz->tabcap) {
+        /* t2s.json changes ~4100 characters: the table stays small */
+        size_t ncap = nz->tabcap ? 2 * nz->tabcap : 256;
+        t2s_pair *nt = calloc(ncap, sizeof *nt);
+        if (!nt)
+            return FUPIN_ENOMEM;
+        for (size_t k = 0; k < nz->tabcap; k++) {
+            if (!nz->tab[k].from)
+                continue;
+            for (i = t2s_slot(nz->tab[k].from, ncap); nt[i].from; i = (i + 1) & (ncap - 1))
+                ;
+            nt[i] = nz->tab[k];
+        }
+        free(nz->tab);
+        nz->tab = nt;
+        nz->tabcap = ncap;
+    }
+    for (i = t2s_slot(from, nz->tabcap); nz->tab[i].from; i = (i + 1) & (nz->tabcap - 1))
+        ;
+    nz->tab[i].from = from;
+    nz->tab[i].to = to;
+    nz->tab[i].len = (uint8_t)utf8proc_encode_char((utf8proc_int32_t)to, nz->tab[i].enc);
+    nz->tabn++;
+    return 0;
+}
+
+/* The entry of cp (in t2s_range) if t2s is known to change it, else NULL. */
+static inline const t2s_pair *t2s_find(const fupin_normalizer *nz, int32_t cp)
+{
+    size_t b = t2s_bit(cp), i;
+
+    if (!((nz->changed[b >> 6] >> (b & 63)) & 1))
+        return NULL;
+    for (i = t2s_slot((uint32_t)cp, nz->tabcap); nz->tab[i].from != (uint32_t)cp;
+         i = (i + 1) & (nz->tabcap - 1))
+        ;
+    return &nz->tab[i];
+}
+
+/* One t2s step: OpenCC on cp alone, then NFKC + case folding.  Anything but
+ * one code point that is its own normal form leaves cp as it is. */
+static int t2s_step(fupin_normalizer *nz, int32_t cp, int32_t *to)
+{
+    uint8_t in[4];
+    size_t n = (size_t)utf8proc_encode_char(cp, in), rl;
+    /* not opencc_convert_utf8_to_buffer: it strcpy's a result of any length */
+    char *r = opencc_convert_utf8(nz->cc, (const char *)in, n);
+    int32_t u;
+
+    *to = cp;
+    if (!r)
+        return FUPIN_ENOMEM;   /* OpenCC's only failure on valid UTF-8 */
+    rl = strlen(r);
+    if (rl > 0 && utf8_decode((const uint8_t *)r, rl, &u) == rl && u >= 0 && u != cp) {
+        if (class_of(nz, u) != CLS_IDENT) {
+            utf8proc_int32_t m[4];
+            int bound = 0;
+            if (utf8proc_decompose_char(u, m, 4, NORM_OPTS, &bound) == 1 &&
+                class_of(nz, m[0]) == CLS_IDENT)
+                u = m[0];
+            else
+                u = cp;
+        }
+        *to = u;
+    }
+    opencc_convert_utf8_free(r);
+    return 0;
+}
+
+/* Asks OpenCC about cp (in t2s_range, not yet known) and records the
+ * answer; *e is its entry, or NULL when t2s keeps cp. */
+static int t2s_learn(fupin_normalizer *nz, int32_t cp, const t2s_pair **e)
+{
+    size_t b = t2s_bit(cp);
+    int32_t t = cp, u;
+    int st;
+
+    *e = NULL;
+    for (int k = 0; k < T2S_CHAIN && t2s_range(t); k++) {
+        if ((st = t2s_step(nz, t, &u)))
+            return st;
+        if (u == t)
+            break;
+        t = u;
+    }
+    if (t == cp) {
+        nz->same[b >> 6] |= 1ull << (b & 63);
+    } else {
+        if ((st = t2s_put(nz, (uint32_t)cp, (uint32_t)t)))
+            return st;
+        nz->changed[b >> 6] |= 1ull << (b & 63);
+        *e = t2s_find(nz, cp);
+    }
+    return 0;
+}
+
+/* The entry of cp (in t2s_range, not known to stay the same) or NULL when
+ * t2s keeps it, asking OpenCC the first time. */
+static inline int t2s_get(fupin_normalizer *nz, int32_t cp, const t2s_pair **e)
+{
+    *e = t2s_find(nz, cp);
+    return *e ? 0 : t2s_learn(nz, cp, e);
+}
+
+/* Applies t2s to a slow segment's output src[0..*n) (valid UTF-8); if it
+ * changes anything, *src becomes nz->t2sbuf. */
+static int t2s_segment(fupin_normalizer *nz, const uint8_t **src, size_t *n)
+{
+    const uint8_t *s = *src;
+    const t2s_pair *e = NULL;
+    size_t k, j, w;
+    int32_t cp;
+    int st;
+
+    for (k = 0; k < *n; k += j) {
+        j = utf8_decode(s + k, *n - k, &cp);
+        if (t2s_range(cp) && !t2s_same(nz, cp)) {
+            if ((st = t2s_get(nz, cp, &e)))
+                return st;
+            if (e)
+                break;
+        }
+    }
+    if (k == *n)
+        return 0;
+    /* a 3-byte ideograph may become a 4-byte one */
+    if ((st = grow((void **)&nz->t2sbuf, &nz->t2scap, *n / 3 * 4 + 4, 1, 0)))
+        return st;
+    memcpy(nz->t2sbuf, s, k);
+    for (w = k; k < *n; k += j) {
+        j = utf8_decode(s + k, *n - k, &cp);
+        e = NULL;
+        if (t2s_range(cp) && !t2s_same(nz, cp) && (st = t2s_get(nz, cp, &e)))
+            return st;
+        if (e) {
+            memcpy(nz->t2sbuf + w, e->enc, e->len);
+            w += e->len;
+        } else {
+            memcpy(nz->t2sbuf + w, s + k, j);
+            w += j;
+        }
+    }
+    *src = nz->t2sbuf;
+    *n = w;
+    nz->cjk_stable = 0;
+    return 0;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t extra)
@@ -193,24 +411,38 @@ static inline int reserve(fupin_normalizer *nz, size_t need, int want_map)
 
 int fupin_normalizer_new(unsigned flags, fupin_normalizer **out)
 {
-    fupin_normalizer *nz;
+    fupin_normalizer *nz = NULL;
+    int st = FUPIN_EINVAL;
 
-    (void)flags;
     if (!out)
         return FUPIN_EINVAL;
     *out = NULL;
+    if (flags & ~(unsigned)FUPIN_NORM_NO_T2S)
+        goto done;
+    st = FUPIN_ENOMEM;
     nz = calloc(1, sizeof *nz);
     if (!nz)
-        return FUPIN_ENOMEM;
+        goto done;
     /* scratch buffers exist from the start: utf8proc wants real pointers */
     if (reserve(nz, 256, 0) || grow((void **)&nz->cps, &nz->cpscap, 64, sizeof *nz->cps, 1) ||
-        grow((void **)&nz->seg, &nz->segcap, 64, 1, 0)) {
-        fupin_normalizer_free(nz);
-        return FUPIN_ENOMEM;
-    }
+        grow((void **)&nz->seg, &nz->segcap, 64, 1, 0))
+        goto done;
     nz->out[0] = '\0';
+    if (!(flags & FUPIN_NORM_NO_T2S)) {
+        /* found in OpenCC's data directory (/usr/share/opencc) */
+        opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+        if (cc == (opencc_t)-1) {
+            st = FUPIN_EUNSUPPORTED;
+            goto done;
+        }
+        nz->cc = cc;
+    }
     *out = nz;
-    return 0;
+    nz = NULL;
+    st = 0;
+done:
+    fupin_normalizer_free(nz);
+    return st;
 }
 
 void fupin_normalizer_free(fupin_normalizer *nz)
@@ -222,6 +454,10 @@ void fupin_normalizer_free(fupin_normalizer *nz)
     free(nz->end);
     free(nz->cps);
     free(nz->seg);
+    if (nz->cc)
+        opencc_close(nz->cc);
+    free(nz->tab);
+    free(nz->t2sbuf);
     free(nz);
 }
 
@@ -323,6 +559,8 @@ static int slow_segment(fupin_normalizer *nz, const uint8_t *s, size_t len,
         if (any_cjk)
             nz->cjk_stable = 0;
     }
+    if (nz->cc && (st = t2s_segment(nz, &src, &nout)))
+        return st;
 
     if ((st = reserve(nz, *o + nout + (len - p), want_map)))
         return st;
@@ -345,12 +583,14 @@ static inline int run_text(fupin_normalizer *nz, const uint8_t *s, size_t len,
 {
     size_t i = 0, o = 0, last = SIZE_MAX, last_o = 0, n;
     int32_t cp = 0;
-    int st, c;
+    int st, c, fold = 0;
+    const int t2s = nz->cc != NULL;
     uint8_t *dst;
     uint32_t *ms, *me;
 
     while (i < len) {
-        /* Fast output never grows: one reserve covers the whole loop. */
+        /* Fast output grows only by t2s to a 4-byte ideograph (which
+         * reserves again): one reserve covers the whole loop. */
         if ((st = reserve(nz, o + (len - i), want_map)))
             return st;
         dst = (uint8_t *)nz->out;
@@ -372,9 +612,14 @@ static inline int run_text(fupin_normalizer *nz, const uint8_t *s, size_t len,
             if (b >= 0xE4 && b <= 0xE9 && i + 2 < len &&
                 (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
                 (b > 0xE4 || s[i + 1] >= 0xB8)) {
-                /* CJK Unified Ideographs U+4E00-9FFF: no mapping, starters. */
+                /* CJK Unified Ideographs U+4E00-9FFF: no NFKC mapping, starters. */
                 c = CLS_IDENT;
                 n = 3;
+                if (t2s) {
+                    cp = (int32_t)(b & 0x0F) << 12 | (int32_t)(s[i + 1] & 0x3F) << 6 |
+                         (int32_t)(s[i + 2] & 0x3F);
+                    fold = !t2s_same(nz, cp);
+                }
             } else {
                 n = utf8_decode(s + i, len - i, &cp);
                 if (cp < 0)
@@ -407,6 +652,37 @@ static inline int run_text(fupin_normalizer *nz, const uint8_t *s, size_t len,
                 }
                 if (c != CLS_IDENT)
                     break;
+                fold = t2s && t2s_range(cp) && !t2s_same(nz, cp);
+            }
+            if (fold) {
+                const t2s_pair *e;
+                size_t k;
+                if ((st = t2s_get(nz, cp, &e)))
+                    return st;
+                if (e) {
+                    k = e->len;
+                    if (k > n) {
+                        if ((st = reserve(nz, o + k + (len - i - n), want_map)))
+                            return st;
+                        dst = (uint8_t *)nz->out;
+                        ms = nz->start;
+                        me = nz->end;
+                    }
+                    memcpy(dst + o, e->enc, k);
+                    if (want_map) {
+                        size_t j;
+                        for (j = 0; j < k; j++) {
+                            ms[o + j] = (uint32_t)i;
+                            me[o + j] = (uint32_t)(i + n);
+                        }
+                    }
+                    nz->cjk_stable = 0;
+                    last = i;
+                    last_o = o;
+                    i += n;
+                    o += k;
+                    continue;
+                }
             }
             memcpy(dst + o, s + i, n);
             if (want_map) {

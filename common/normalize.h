@@ -1,7 +1,11 @@
 /* normalize.h - Unicode normalisation of article and query text.
  *
  * fupin compares text in one normal form: NFKC + case folding (utf8proc),
- * so full-width "Ｇ２０" is "g20", "２．４４" is "2.44" and U+3000 is a space.
+ * so full-width "Ｇ２０" is "g20", "２．４４" is "2.44" and U+3000 is a space;
+ * then, unless FUPIN_NORM_NO_T2S, traditional Chinese characters are folded
+ * to simplified ones with OpenCC's t2s.json, character by character (each
+ * output character comes from exactly one input character; OpenCC's phrase
+ * table is not used), so "脫貧攻堅" is "脱贫攻坚".
  * Invalid UTF-8 is repaired: each bad sequence becomes U+FFFD and is counted.
  * Optionally a map from every normalised byte back to the original bytes that
  * produced it is kept, so snippets can highlight the original characters.
@@ -19,7 +23,8 @@
 typedef struct fupin_normalizer fupin_normalizer;
 
 enum {
-    FUPIN_NORM_WANT_MAP = 1u << 0   /* fill start/end offset maps */
+    FUPIN_NORM_WANT_MAP = 1u << 0,  /* run: fill start/end offset maps */
+    FUPIN_NORM_NO_T2S = 1u << 1     /* new: no traditional -> simplified folding */
 };
 
 typedef struct fupin_norm {
@@ -35,12 +40,16 @@ typedef struct fupin_norm {
     /* 1 when every CJK character in text stands, as the same code point, at
      * its own place in the original and adjacent CJK characters of text were
      * adjacent in the original: then a pure-CJK string occurs in text iff its
-     * bytes occur in the original, and a caller may search the original. */
+     * bytes occur in the original, and a caller may search the original.
+     * So it is 0 as soon as t2s changed a character. */
     int cjk_stable;
 } fupin_norm;
 
-/* Creates a normalizer.  flags is reserved (pass 0).
- * Returns 0 and sets *out, or FUPIN_ENOMEM with *out = NULL. */
+/* Creates a normalizer.  flags: 0 or FUPIN_NORM_NO_T2S.  Folding needs
+ * OpenCC's data (Debian package libopencc-data, pulled in by opencc):
+ * without it this fails with FUPIN_EUNSUPPORTED rather than index or search
+ * in another normal form.  Returns 0 and sets *out, or FUPIN_ENOMEM,
+ * FUPIN_EINVAL (unknown flags) or FUPIN_EUNSUPPORTED with *out = NULL. */
 int fupin_normalizer_new(unsigned flags, fupin_normalizer **out);
 
 /* Frees nz; NULL is fine. */
