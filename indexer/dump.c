@@ -13,17 +13,37 @@
  *
  * Format: the compression by magic bytes (reader.c), then the name without
  * ".zst"/".gz": .jsonl/.ndjson/.json are JSON Lines, .txt/.text plain text,
- * .html/.htm/.shtml/.xhtml unsupported; other names by content: '{' first
- * means JSON Lines, an HTML start tag unsupported, anything else plain text.
- * A plain-text file with NUL bytes in its first 8 KB is a binary file, one
- * whose first 8 KB are mostly not UTF-8 (GBK, say) has the wrong encoding;
- * both are skipped.  A file that yields no article and no error is an
- * empty file, reported so the user knows it was seen.
+ * .html/.htm/.shtml/.xhtml web pages; other names by content: '{' first
+ * means JSON Lines, "<!doctype" or "<html" a web page, anything else plain
+ * text.  A plain-text file with NUL bytes in its first 8 KB (and no UTF-16
+ * byte order mark) is a binary file and skipped.
+ *
+ * Encodings: a plain-text file whose first 8 KB are UTF-8 is streamed line
+ * by line as before.  One that is not (GBK, Big5, UTF-16 with a BOM) is
+ * read whole (up to DECODE_MAX bytes), decoded to UTF-8 by decode.c and
+ * its lines are taken from the decoded copy; a web page is always read
+ * whole (up to PAGE_MAX) and decoded with its charset declaration as
+ * evidence.  Bytes that decode.c cannot decode cleanly are reported and the
+ * file skipped: never indexed as mojibake.
+ *
+ * A web page is one article (html.c extracts it).  Its id is "page:"
+ * followed by its path relative to the parent of the dump root it was
+ * found under - "page:html/gne-tests-163-1.html" for ../corpus/html/
+ * gne-tests-163-1.html when the root is ../corpus/html - or its base name
+ * when the page itself was the root.  That id stays the same wherever the
+ * tree is moved and across runs; the page's canonical URL is kept in the
+ * url field but not used as the id, because sites that put their home
+ * page there would make all their pages one article.
+ *
+ * A file that yields no article and no error is an empty file, reported so
+ * the user knows it was seen.
  *
  * Messages are "path:line: what" for a problem at a line and "path: what"
  * for one with the whole file or directory.
  */
 #include "dump.h"
+#include "decode.h"
+#include "html.h"
 #include "jsonl.h"
 #include "plaintext.h"
 #include "reader.h"
@@ -42,6 +62,8 @@
 
 #define SNIFF_BYTES 8192
 #define JSONL_GIVE_UP 100   /* bad lines before the first good one: wrong format */
+#define PAGE_MAX ((size_t)64 << 20)     /* a bigger "web page" is not one article */
+#define DECODE_MAX ((size_t)256 << 20)  /* a non-UTF-8 text file is decoded in memory */
 
 /* ---- walk ---- */
 
@@ -298,15 +320,20 @@ static int walk_next(walk *w)
 
 /* ---- the dump ---- */
 
-enum { FMT_JSONL = 1, FMT_TEXT };
+enum { FMT_JSONL = 1, FMT_TEXT, FMT_HTML };
 
 struct fupin_dump {
     walk w;
     fupin_reader *rd;
     fupin_jsonl *js;
     fupin_plaintext *pt;
+    fupin_decode *dec;
+    fupin_html *html;
+    fupin_reader *lines;     /* where lines come from: rd, or decoded text in memory */
     int fmt;
     int text_eof;            /* plain text: input ended, last article taken */
+    int page_done;           /* web page: its article was taken */
+    size_t root_prefix;      /* bytes of the current file's path that precede its page id */
     int done;
     uint64_t size;           /* of the current file */
     uint64_t articles, errors;   /* of the current file */
@@ -315,6 +342,8 @@ struct fupin_dump {
     uint64_t line;
     uint64_t files_done, bytes_done;
     char id[24];
+    char *pid;               /* a web page's id */
+    size_t pid_cap;
     char *msg;
     size_t msg_cap;
 };
@@ -357,6 +386,8 @@ int fupin_dump_open(const char *const *paths, size_t n, fupin_dump **out)
     if ((rc = walk_init(&d->w, paths, n)) < 0 ||
         (rc = fupin_jsonl_new(&d->js)) < 0 ||
         (rc = fupin_plaintext_new(&d->pt)) < 0 ||
+        (rc = fupin_decode_new(&d->dec)) < 0 ||
+        (rc = fupin_html_new(&d->html)) < 0 ||
         (rc = str_set(&d->file, &d->file_cap, "", NULL)) < 0)
         goto done;
     d->msg_cap = 1024;
@@ -379,6 +410,11 @@ void fupin_dump_close(fupin_dump *d)
     fupin_reader_close(d->rd);
     fupin_jsonl_free(d->js);
     fupin_plaintext_free(d->pt);
+    fupin_decode_free(d->dec);
+    fupin_html_free(d->html);
+    if (d->lines != d->rd)
+        fupin_reader_close(d->lines);
+    free(d->pid);
     free(d->file);
     free(d->msg);
     free(d);
@@ -436,8 +472,10 @@ static int finish_file(fupin_dump *d, int report_empty)
 {
     int empty = d->articles == 0 && d->errors == 0;
 
+    if (d->lines != d->rd)
+        fupin_reader_close(d->lines);
     fupin_reader_close(d->rd);
-    d->rd = NULL;
+    d->rd = d->lines = NULL;
     d->files_done++;
     d->bytes_done += d->size;
     if (report_empty && empty)
@@ -502,6 +540,119 @@ static int not_utf8(const char *p, size_t n, int cut)
     return bad > 0 && bad * 4 > good + bad;
 }
 
+/* The whole content of the current file into *p, *n (owned by d->rd),
+ * when it has at most max bytes: 0, or an error reported for the file. */
+static int slurp(fupin_dump *d, size_t max, const char *what, const char **p, size_t *n)
+{
+    int rc = fupin_reader_peek(d->rd, max + 1, p, n);
+
+    if (rc == 0 && fupin_reader_errmsg(d->rd)[0])
+        rc = FUPIN_EFORMAT;   /* a broken stream: what came before it is not the whole file */
+    if (rc < 0)
+        return dump_fail(d, rc, 0, "%s", rc == FUPIN_ENOMEM ? "out of memory" : fupin_reader_errmsg(d->rd));
+    if (*n > max)
+        return dump_fail(d, FUPIN_ELIMIT, 0, "%s larger than %zu MB, skipped", what, max >> 20);
+    return 0;
+}
+
+/* Decodes the current non-UTF-8 text file whole and makes d->lines a
+ * reader over the UTF-8 copy: 0, or an error reported for the file. */
+static int decode_text(fupin_dump *d)
+{
+    const char *p, *text;
+    size_t n, len;
+    int rc;
+
+    if ((rc = slurp(d, DECODE_MAX, "non-UTF-8 text file", &p, &n)) < 0)
+        return rc;
+    rc = fupin_decode_to_utf8(d->dec, p, n, 0, &text, &len);
+    if (rc == FUPIN_EENCODING)
+        return dump_fail(d, rc, 0, "cannot decode: %s; skipped", fupin_decode_errmsg(d->dec));
+    if (rc == 0)
+        rc = fupin_reader_open_mem(text, len, &d->lines);
+    if (rc < 0)
+        return dump_fail(d, rc, 0, "out of memory");
+    return 0;
+}
+
+/* The id of the current web page (see the top of the file), in d->pid. */
+static int page_id(fupin_dump *d, fupin_str *id)
+{
+    const char *root = d->w.paths[d->w.next_path - 1], *rel = "", *base;
+    size_t rlen = strlen(root), blen, need;
+    char *real = NULL;
+    int rc = 0;
+
+    while (rlen > 1 && root[rlen - 1] == '/')
+        rlen--;
+    if (strncmp(d->file, root, rlen) == 0 && d->file[rlen] == '/')
+        for (rel = d->file + rlen; *rel == '/'; rel++)
+            ;
+    base = memrchr(root, '/', rlen);
+    base = base ? base + 1 : root;
+    blen = (size_t)(root + rlen - base);
+    if (blen == 0 || (blen == 1 && base[0] == '.') || (blen == 2 && !strncmp(base, "..", 2))) {
+        /* "/", "." or "..": the directory's own name */
+        real = realpath(root, NULL);
+        base = real ? strrchr(real, '/') : NULL;
+        if (base && base[1]) {
+            base++;
+            blen = strlen(base);
+        } else {
+            base = ".";
+            blen = 1;
+        }
+    }
+    need = 5 + blen + 1 + strlen(rel) + 1;
+    if (need > d->pid_cap) {
+        char *nb = realloc(d->pid, need);
+        if (!nb) {
+            rc = FUPIN_ENOMEM;
+            goto done;
+        }
+        d->pid = nb;
+        d->pid_cap = need;
+    }
+    snprintf(d->pid, d->pid_cap, "page:%.*s%s%s", (int)blen, base, rel[0] ? "/" : "", rel);
+    id->ptr = d->pid;
+    id->len = strlen(d->pid);
+done:
+    free(real);
+    return rc;
+}
+
+/* The current file as a web page: 1 and its article, 0 when it was taken,
+ * or an error for the file. */
+static int next_html(fupin_dump *d, fupin_article *a)
+{
+    const char *p, *text;
+    size_t n, len;
+    int rc;
+
+    if (d->page_done)
+        return 0;
+    d->page_done = 1;
+    d->line = 1;
+    if ((rc = slurp(d, PAGE_MAX, "web page", &p, &n)) < 0)
+        goto failed;
+    rc = fupin_decode_to_utf8(d->dec, p, n, FUPIN_DECODE_HTML, &text, &len);
+    if (rc == FUPIN_EENCODING) {
+        dump_fail(d, rc, 0, "cannot decode: %s; skipped", fupin_decode_errmsg(d->dec));
+        goto failed;
+    }
+    if (rc == 0) {
+        rc = fupin_html_parse(d->html, text, len, a);
+        if (rc == 0)
+            rc = FUPIN_EFORMAT;   /* no article in the page */
+    }
+    if (rc == 1 && (rc = page_id(d, &a->f[FUPIN_F_ID])) == 0)
+        return 1;
+    dump_fail(d, rc, 0, "%s, skipped", rc == FUPIN_ENOMEM ? "out of memory" : fupin_html_errmsg(d->html));
+failed:
+    finish_file(d, 0);
+    return rc;
+}
+
 /* Opens the next file and picks its format: 1, 0 at the end, or an error
  * for a file or directory that is skipped. */
 static int open_next(fupin_dump *d)
@@ -521,7 +672,7 @@ static int open_next(fupin_dump *d)
         return dump_fail(d, rc, 0, "%s", d->w.msg);
     d->size = (uint64_t)d->w.st.st_size;
     d->articles = d->errors = 0;
-    d->text_eof = 0;
+    d->text_eof = d->page_done = 0;
     if (d->size == 0) {
         d->files_done++;
         return dump_fail(d, FUPIN_EFORMAT, 0, "empty file");
@@ -548,15 +699,17 @@ static int open_next(fupin_dump *d)
         d->fmt = FMT_TEXT;
     else if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm") ||
              !strcasecmp(ext, "shtml") || !strcasecmp(ext, "xhtml") || looks_html(p, n))
-        rc = dump_fail(d, FUPIN_EUNSUPPORTED, 0, "HTML page: not supported, extract its text first");
+        d->fmt = FMT_HTML;
     else
         d->fmt = i < n && p[i] == '{' ? FMT_JSONL : FMT_TEXT;
-    if (rc == 0 && d->fmt == FMT_TEXT) {
-        if (memchr(p, '\0', n))
+    d->lines = d->rd;
+    if (d->fmt == FMT_TEXT) {
+        int utf16 = n >= 2 && (((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE) ||
+                               ((unsigned char)p[0] == 0xFE && (unsigned char)p[1] == 0xFF));
+        if (!utf16 && memchr(p, '\0', n))
             rc = dump_fail(d, FUPIN_EFORMAT, 0, "binary file (NUL bytes), skipped");
-        else if (not_utf8(p, n, n == SNIFF_BYTES))
-            rc = dump_fail(d, FUPIN_EENCODING, 0,
-                           "not UTF-8 text (convert it first, e.g. iconv -f GB18030 -t UTF-8)");
+        else if (utf16 || not_utf8(p, n, n == SNIFF_BYTES))
+            rc = decode_text(d);
     }
     if (rc < 0) {
         finish_file(d, 0);
@@ -595,7 +748,9 @@ static void fill_id(fupin_dump *d, fupin_article *a)
 /* A reader error ends the file. */
 static int read_failed(fupin_dump *d, int rc)
 {
-    dump_fail(d, rc, fupin_reader_lineno(d->rd) + 1, "%s", fupin_reader_errmsg(d->rd));
+    const fupin_reader *r = d->lines ? d->lines : d->rd;
+
+    dump_fail(d, rc, fupin_reader_lineno(r) + 1, "%s", fupin_reader_errmsg(r));
     finish_file(d, 0);
     return rc;
 }
@@ -641,13 +796,13 @@ static int next_text(fupin_dump *d, fupin_article *a)
     for (;;) {
         if (d->text_eof)
             return 0;
-        rc = fupin_reader_line(d->rd, &line, &len);
+        rc = fupin_reader_line(d->lines, &line, &len);
         if (rc < 0)
             return read_failed(d, rc);
         if (rc == 0) {
             d->text_eof = 1;
         } else {
-            rc = fupin_plaintext_add_line(d->pt, line, len, fupin_reader_lineno(d->rd));
+            rc = fupin_plaintext_add_line(d->pt, line, len, fupin_reader_lineno(d->lines));
             if (rc == 0)
                 continue;
         }
@@ -655,7 +810,7 @@ static int next_text(fupin_dump *d, fupin_article *a)
             rc = fupin_plaintext_take(d->pt, a, &at);
         if (rc < 0) {
             d->errors++;
-            return dump_fail(d, rc, fupin_reader_lineno(d->rd), "out of memory");
+            return dump_fail(d, rc, fupin_reader_lineno(d->lines), "out of memory");
         }
         if (rc == 1) {
             d->line = at;
@@ -685,7 +840,7 @@ int fupin_dump_next(fupin_dump *d, fupin_article *a)
             if (rc <= 0)
                 return rc;
         }
-        rc = d->fmt == FMT_JSONL ? next_jsonl(d, a) : next_text(d, a);
+        rc = d->fmt == FMT_JSONL ? next_jsonl(d, a) : d->fmt == FMT_HTML ? next_html(d, a) : next_text(d, a);
         if (rc == 1) {
             d->articles++;
             fill_id(d, a);

@@ -7,7 +7,9 @@
  * silently), detects each file's format and yields articles one at a time.
  *
  * Formats (by content and extension; ".zst" and ".gz" are decompressed with
- * libzstd and zlib first):
+ * libzstd and zlib first; text that is not UTF-8 - GBK, GB18030, Big5,
+ * UTF-16 with a BOM - is decoded to UTF-8 by decode.h, and a file that
+ * cannot be decoded cleanly is skipped with FUPIN_EENCODING):
  *  - JSON Lines (.jsonl, .ndjson, .json, or content starting with '{'): one
  *    object per line with string fields id, title, source, date, url, body
  *    (and optional byline); parsed with jansson.
@@ -17,6 +19,12 @@
  *    page-number line, 主办单位, 技术支持, ICP备案号, 欢迎您访问…, 您是第…位来访者)
  *    is removed.  Several articles in one file are separated by a form feed
  *    or a line of five or more '='.  A BOM and CRLF line ends are accepted.
+ *  - web pages (.html, .htm, .shtml, .xhtml, or content starting with
+ *    "<!doctype" or "<html"): one article per page, extracted by html.h;
+ *    its id is "page:" + the page's path from the parent of the dump root
+ *    it was found under (e.g. "page:html/a/b.html"), or "page:" + its base
+ *    name when the page was given itself.  A page without an article is
+ *    skipped with FUPIN_EFORMAT.
  * An article without an id gets its URL, else "h" + 16 hex digits of a hash
  * of its title and body.
  *

@@ -396,6 +396,9 @@ static int separator(const char *s, size_t len, size_t *rest)
 {
     size_t i = 0, j = len, n;
 
+    /* a BOM left where two files were concatenated */
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        i = 3;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
     if (i < len && s[i] == '\f') {

@@ -29,7 +29,10 @@
  *
  * Several articles in one file are separated by a line of five or more '='
  * or a line starting with a form feed (text after the form feed on that line
- * begins the next article).
+ * begins the next article); blanks, a "\r" before the line end and a UTF-8
+ * BOM at the line's start (files joined with cat) are allowed around them.
+ * Each article may carry its own footer; a BOM at the start of a title is
+ * white space.  Lines end in "\n" or "\r\n".
  */
 #ifndef FUPIN_PLAINTEXT_H
 #define FUPIN_PLAINTEXT_H

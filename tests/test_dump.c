@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #define DATA "tests/data/dump/"
@@ -244,6 +245,13 @@ static void test_plaintext_files(void)
     }
     recs_free(&rs);
 
+    /* GBK bytes: decoded, not skipped */
+    CHECK(collect1(DATA "gbk.txt", &rs) == 0, "collect");
+    CHECK(rs.n == 1 && rs.articles == 1 && !strcmp(F(rs, 0, TITLE), "扶贫车间开工了") &&
+          !strcmp(F(rs, 0, BODY), "驻村第一书记带领村民发展产业，脱贫攻坚取得成效。"),
+          "gbk.txt decoded: %zu results, title '%s'", rs.n, rs.n ? F(rs, 0, TITLE) : "");
+    recs_free(&rs);
+
     CHECK(collect1(DATA "multi.txt", &rs) == 0, "collect");
     CHECK(rs.articles == 4 && rs.errors == 0, "4 articles: %zu, %zu errors", rs.articles, rs.errors);
     if (rs.articles == 4) {
@@ -276,8 +284,7 @@ static void test_skipped_files(void)
         { DATA "empty.txt", FUPIN_EFORMAT, "empty file" },
         { DATA "blank.jsonl", FUPIN_EFORMAT, "empty file" },
         { DATA "binary.dat", FUPIN_EFORMAT, "binary file" },
-        { DATA "page.html", FUPIN_EUNSUPPORTED, "HTML" },
-        { DATA "gbk.txt", FUPIN_EENCODING, "not UTF-8" },
+        { DATA "page.html", FUPIN_EFORMAT, "no article text found in the page" },
         { DATA "no-such-file.txt", FUPIN_ENOTFOUND, "No such file" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -311,11 +318,11 @@ static void test_fixture_dir(void)
         prev = rs.r[i].file;
     }
     CHECK(files == 13, "13 fixture files seen, got %zu", files);
-    /* 7 from each of good_bad.jsonl{,.zst,.gz}, 1 seed-crlf-bom, 4 multi, 4 + 0 + 6 from
-     * the truncated files; errors: 4 in each good_bad, 1 + 1 + 5 truncated, empty.txt,
-     * blank.jsonl, binary.dat, gbk.txt, page.html. */
-    CHECK(rs.articles == 21 + 1 + 4 + 10, "articles add up: %zu", rs.articles);
-    CHECK(rs.errors == 12 + 7 + 5, "errors add up: %zu", rs.errors);
+    /* 7 from each of good_bad.jsonl{,.zst,.gz}, 1 gbk.txt (decoded), 1 seed-crlf-bom,
+     * 4 multi, 4 + 0 + 6 from the truncated files; errors: 4 in each good_bad,
+     * 1 + 1 + 5 truncated, empty.txt, blank.jsonl, binary.dat, page.html (too short). */
+    CHECK(rs.articles == 21 + 1 + 1 + 4 + 10, "articles add up: %zu", rs.articles);
+    CHECK(rs.errors == 12 + 7 + 4, "errors add up: %zu", rs.errors);
     CHECK(rs.end.files_done == 13, "files_done %" PRIu64, rs.end.files_done);
     CHECK(rs.end.bytes_read == rs.total, "bytes_read %" PRIu64 " = total %" PRIu64, rs.end.bytes_read, rs.total);
     recs_free(&rs);
@@ -637,6 +644,213 @@ static void test_api_edges(void)
     CHECK(fupin_dump_open(NULL, 1, &d) == FUPIN_EINVAL && d == NULL, "NULL paths with n");
 }
 
+
+/* ---- encodings, joined files and web pages in a dump ---- */
+
+/* The seed's footer, as the 红星网 scrape has it, CRLF. */
+#define SEED_FOOTER "\r\n1\r\n\r\n主办单位:中共湖南省委组织部\r\n技术支持:湖南红网新媒体集团\r\n" \
+                    "ICP备案号:湘ICP备17016663号-1\r\n\r\n欢迎您访问红星网\r\n您是第 位来访者\r\n"
+
+static void test_joined_text(const char *tmp)
+{
+    /* three files joined with cat, each with its BOM, CRLF and footer, and
+     * with "=====" (CRLF, BOM before it) and a form feed between them */
+    static const char joined[] =
+        "\xEF\xBB\xBF第一篇：村里来了工作队\r\n\r\n文章来源: 湖南日报  时间: 2019-12-21 10:48\r\n\r\n"
+        "湖南日报记者 田育才\r\n\r\n　　深冬时节，工作队走村入户。\r\n　　全村脱贫。\r\n" SEED_FOOTER
+        "\xEF\xBB\xBF=====\r\n"
+        "\xEF\xBB\xBF第二篇：茶园新绿\r\n\r\n来源：示例日报 | 发布时间：2020-05-06 08:30\r\n\r\n茶叶加工厂开工。\r\n" SEED_FOOTER
+        "\f\xEF\xBB\xBF第三篇：养蜂合作社\r\n\r\n合作社分红四万余元。\r\n";
+    char dir[512], path[600];
+    recs rs;
+
+    snprintf(dir, sizeof dir, "%s/joined", tmp);
+    mkdir(dir, 0700);
+    put_file(dir, "joined.txt", joined, sizeof joined - 1);
+    snprintf(path, sizeof path, "%s/joined.txt", dir);
+    CHECK(collect1(path, &rs) == 0, "collect");
+    CHECK(rs.articles == 3 && rs.errors == 0, "joined: 3 articles (%zu, %zu errors%s%s)", rs.articles,
+          rs.errors, rs.errors ? ": " : "", rs.errors ? rs.r[0].msg : "");
+    if (rs.articles == 3) {
+        static const char *const titles[] = { "第一篇：村里来了工作队", "第二篇：茶园新绿", "第三篇：养蜂合作社" };
+        static const char *const bodies[] = { "　　深冬时节，工作队走村入户。\n　　全村脱贫。", "茶叶加工厂开工。",
+                                              "合作社分红四万余元。" };
+        static const uint64_t lines[] = { 1, 19, 33 };
+        for (int i = 0; i < 3; i++) {
+            CHECK(!strcmp(F(rs, i, TITLE), titles[i]), "title %d without BOM: '%s'", i, F(rs, i, TITLE));
+            CHECK(!strcmp(F(rs, i, BODY), bodies[i]), "body %d without footer or CR: '%s'", i, F(rs, i, BODY));
+            CHECK(rs.r[i].line == lines[i], "article %d at line %" PRIu64, i, rs.r[i].line);
+        }
+        CHECK(!strcmp(F(rs, 0, SOURCE), "湖南日报") && !strcmp(F(rs, 0, DATE), "2019-12-21 10:48") &&
+              !strcmp(F(rs, 0, BYLINE), "湖南日报记者 田育才"), "first meta line and byline");
+        CHECK(!strcmp(F(rs, 1, SOURCE), "示例日报") && !strcmp(F(rs, 1, DATE), "2020-05-06 08:30"),
+              "second meta line: '%s' '%s'", F(rs, 1, SOURCE), F(rs, 1, DATE));
+    }
+    recs_free(&rs);
+}
+
+/* Text files that are not UTF-8 (bytes written out by Python's codecs). */
+static void test_encoded_text(const char *tmp)
+{
+    /* "扶贫车间\r\n\r\n脱贫攻坚。\r\n=====\r\n第二篇\r\n\r\n乡村振兴。\r\n" in GBK */
+    static const char gbk[] = "\xB7\xF6\xC6\xB6\xB3\xB5\xBC\xE4\r\n\r\n\xCD\xD1\xC6\xB6\xB9\xA5\xBC\xE1\xA1\xA3\r\n"
+                              "=====\r\n\xB5\xDA\xB6\xFE\xC6\xAA\r\n\r\n\xCF\xE7\xB4\xE5\xD5\xF1\xD0\xCB\xA1\xA3\r\n";
+    /* "标题\n\n正文。\n" in UTF-16LE and UTF-16BE with their BOMs */
+    static const char u16le[] = "\xFF\xFE\x07\x68\x98\x98\n\0\n\0\x63\x6B\x87\x65\x02\x30\n\0";
+    static const char u16be[] = "\xFE\xFF\x68\x07\x98\x98\0\n\0\n\x6B\x63\x65\x87\x30\x02\0\n";
+    /* "標題\n\n脫貧攻堅，鄉村振興。這是…村民。\n" in Big5: long enough for
+     * uchardet to tell it from GBK, whose byte ranges it shares */
+    static const char big5[] = "\xBC\xD0\xC3" "D\n\n\xB2\xE6\xB3h\xA7\xF0\xB0\xED\xA1" "A\xB6m\xA7\xF8\xAE\xB6\xBF\xB3\xA1" "C\xB3o\xACO\xA4@\xBDg\xC1" "c\xC5\xE9\xA4\xA4\xA4\xE5\xAA\xBA\xB7s\xBB" "D\xB3\xF8\xBE\xC9\xA1" "A\xB0O\xAA\xCC\xA6" "b\xB7\xED\xA6" "a\xB1\xC4\xB3X\xA4" "F\xB3\x5C\xA6h\xA7\xF8\xA5\xC1\xA1" "C\n";
+    char dir[512], path[600];
+    unsigned char junk[3000];
+    recs rs;
+
+    snprintf(dir, sizeof dir, "%s/enc", tmp);
+    mkdir(dir, 0700);
+    put_file(dir, "gbk-crlf.txt", gbk, sizeof gbk - 1);
+    put_file(dir, "u16le.txt", u16le, sizeof u16le - 1);
+    put_file(dir, "u16be.txt", u16be, sizeof u16be - 1);
+    put_file(dir, "big5.txt", big5, sizeof big5 - 1);
+    /* high bytes no charset makes sense of */
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(i % 3 ? 0x80 + (i * 37) % 128 : 'a' + i % 26);
+    put_file(dir, "junk.txt", junk, sizeof junk);
+
+    snprintf(path, sizeof path, "%s/gbk-crlf.txt", dir);
+    CHECK(collect1(path, &rs) == 0, "collect");
+    CHECK(rs.articles == 2 && rs.errors == 0, "GBK with CRLF and a separator: %zu articles", rs.articles);
+    if (rs.articles == 2) {
+        CHECK(!strcmp(F(rs, 0, TITLE), "扶贫车间") && !strcmp(F(rs, 0, BODY), "脱贫攻坚。"), "GBK article 1: '%s' '%s'",
+              F(rs, 0, TITLE), F(rs, 0, BODY));
+        CHECK(!strcmp(F(rs, 1, TITLE), "第二篇") && !strcmp(F(rs, 1, BODY), "乡村振兴。") && rs.r[1].line == 5,
+              "GBK article 2 at line %" PRIu64 ": '%s'", rs.r[1].line, F(rs, 1, TITLE));
+    }
+    CHECK(rs.end.bytes_read == rs.total && rs.end.files_done == 1, "progress counts the file's own bytes");
+    recs_free(&rs);
+
+    static const char *const u16[] = { "u16le.txt", "u16be.txt" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, u16[k]);
+        CHECK(collect1(path, &rs) == 0, "collect");
+        CHECK(rs.articles == 1 && !strcmp(F(rs, 0, TITLE), "标题") && !strcmp(F(rs, 0, BODY), "正文。"),
+              "%s: NUL bytes after a UTF-16 BOM are text, not binary (%zu results: %s)", u16[k], rs.n,
+              rs.n ? (rs.articles ? F(rs, 0, TITLE) : rs.r[0].msg) : "");
+        recs_free(&rs);
+    }
+
+    snprintf(path, sizeof path, "%s/big5.txt", dir);
+    CHECK(collect1(path, &rs) == 0, "collect");
+    CHECK(rs.articles == 1 && !strcmp(F(rs, 0, TITLE), "標題") && !strcmp(F(rs, 0, BODY), "脫貧攻堅，鄉村振興。這是一篇繁體中文的新聞報導，記者在當地採訪了許多村民。"),
+          "Big5 decoded, characters kept traditional: '%s'", rs.articles ? F(rs, 0, TITLE) : rs.r[0].msg);
+    recs_free(&rs);
+
+    snprintf(path, sizeof path, "%s/junk.txt", dir);
+    CHECK(collect1(path, &rs) == 0, "collect");
+    CHECK(rs.n == 1 && rs.r[0].rc == FUPIN_EENCODING, "undecodable: skipped, %zu results", rs.n);
+    if (rs.n == 1) {
+        char want[700];
+        snprintf(want, sizeof want, "%s: cannot decode: ", path);
+        CHECK(!strncmp(rs.r[0].msg, want, strlen(want)) && strstr(rs.r[0].msg, "skipped"),
+              "message names the file: '%s'", rs.r[0].msg);
+    }
+    CHECK(rs.end.files_done == 1 && rs.end.bytes_read == rs.total, "skipped file counted done");
+    recs_free(&rs);
+
+    /* the whole directory: 2 + 1 + 1 + 1 articles, one skip, in name order */
+    CHECK(collect1(dir, &rs) == 0, "collect");
+    CHECK(rs.articles == 5 && rs.errors == 1, "enc/: %zu articles, %zu errors", rs.articles, rs.errors);
+    recs_free(&rs);
+}
+
+static void write_gz(const char *path, const char *data, size_t len)
+{
+    gzFile g = gzopen(path, "wb");
+    CHECK(g != NULL, "gzopen %s", path);
+    if (!g)
+        return;
+    gzwrite(g, data, (unsigned)len);
+    gzclose(g);
+}
+
+static void test_pages(const char *tmp)
+{
+    static const char page[] =
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>村里来了工作队_红星网</title>"
+        "<link rel=\"canonical\" href=\"https://example.org/a/1.html\"></head><body>"
+        "<div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/x\">工作动态</a></div>"
+        "<h1>村里来了工作队</h1><div class=\"info\">来源：湖南日报 发布时间：2019-12-21 10:48</div>"
+        "<div class=\"content\"><p>深冬时节，张家界市的驻村工作队走村入户，逐户核对帮扶台账。</p>"
+        "<p>工作队和村支两委一起议定了三件事，合作社去年分红四万余元。</p></div>"
+        "<div class=\"footer\">主办单位：中共湖南省委组织部 技术支持：红网</div></body></html>";
+    /* the same page declaring gb2312 but saved as UTF-8 */
+    char declared[sizeof page + 64];
+    const char *cs = strstr(page, "utf-8");
+    /* and in GBK, declaring gbk: "<title>扶贫车间</title>...<p>驻村第一书记带领村民发展产业，脱贫攻坚取得成效。</p>" */
+    static const char gbk_page[] =
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">"
+        "<title>\xB7\xF6\xC6\xB6\xB3\xB5\xBC\xE4</title></head><body><h1>\xB7\xF6\xC6\xB6\xB3\xB5\xBC\xE4</h1><p>"
+        "\xD7\xA4\xB4\xE5\xB5\xDA\xD2\xBB\xCA\xE9\xBC\xC7\xB4\xF8\xC1\xEC\xB4\xE5\xC3\xF1\xB7\xA2\xD5\xB9\xB2\xFA"
+        "\xD2\xB5\xA3\xAC\xCD\xD1\xC6\xB6\xB9\xA5\xBC\xE1\xC8\xA1\xB5\xC3\xB3\xC9\xD0\xA7\xA1\xA3</p></body></html>";
+    char dir[512], sub[600], path[700];
+    recs rs;
+
+    snprintf(declared, sizeof declared, "%.*sgb2312%s", (int)(cs - page), page, cs + 5);
+    snprintf(dir, sizeof dir, "%s/site", tmp);
+    snprintf(sub, sizeof sub, "%s/news", dir);
+    mkdir(dir, 0700);
+    mkdir(sub, 0700);
+    put_file(dir, "a.html", page, sizeof page - 1);
+    put_file(sub, "b.htm", declared, strlen(declared));
+    put_file(sub, "c.shtml", gbk_page, sizeof gbk_page - 1);
+    put_file(sub, "d.dat", page, sizeof page - 1);                 /* sniffed by its <!DOCTYPE */
+    put_file(sub, "e.xhtml", "<html><body><p>短</p></body></html>", 37);
+    snprintf(path, sizeof path, "%s/f.html.gz", sub);
+    write_gz(path, page, sizeof page - 1);
+
+    CHECK(collect1(dir, &rs) == 0, "collect");
+    CHECK(rs.articles == 5 && rs.errors == 1, "site/: 5 pages, 1 without an article (%zu, %zu)", rs.articles,
+          rs.errors);
+    if (rs.n == 6) {
+        static const char *const ids[] = { "page:site/a.html", "page:site/news/b.htm", "page:site/news/c.shtml",
+                                           "page:site/news/d.dat", NULL, "page:site/news/f.html.gz" };
+        for (int i = 0; i < 6; i++) {
+            if (!ids[i])
+                continue;
+            CHECK(rs.r[i].rc == 1 && !strcmp(F(rs, i, ID), ids[i]), "page %d id '%s', want %s", i, F(rs, i, ID), ids[i]);
+            CHECK(rs.r[i].line == 1, "page %d at line 1", i);
+        }
+        for (int i = 0; i < 6; i++) {
+            if (i == 2 || i == 4)
+                continue;
+            CHECK(!strcmp(F(rs, i, TITLE), "村里来了工作队") && !strcmp(F(rs, i, SOURCE), "湖南日报") &&
+                  !strcmp(F(rs, i, DATE), "2019-12-21 10:48") && !strcmp(F(rs, i, URL), "https://example.org/a/1.html"),
+                  "page %d fields: '%s' '%s' '%s' '%s'", i, F(rs, i, TITLE), F(rs, i, SOURCE), F(rs, i, DATE), F(rs, i, URL));
+            CHECK(!strcmp(F(rs, i, BODY), "深冬时节，张家界市的驻村工作队走村入户，逐户核对帮扶台账。\n"
+                                          "工作队和村支两委一起议定了三件事，合作社去年分红四万余元。"),
+                  "page %d body without menu or footer: '%s'", i, F(rs, i, BODY));
+        }
+        CHECK(!strcmp(F(rs, 2, TITLE), "扶贫车间") &&
+              !strcmp(F(rs, 2, BODY), "驻村第一书记带领村民发展产业，脱贫攻坚取得成效。"),
+              "GBK page decoded: '%s' '%s'", F(rs, 2, TITLE), F(rs, 2, BODY));
+        char want[800];
+        snprintf(want, sizeof want, "%s/news/e.xhtml: no article text found", dir);
+        CHECK(rs.r[4].rc == FUPIN_EFORMAT && !strncmp(rs.r[4].msg, want, strlen(want)),
+              "page without an article reported: '%s'", rs.r[4].msg);
+    }
+    CHECK(rs.end.files_done == 6 && rs.end.bytes_read == rs.total, "pages counted: %" PRIu64, rs.end.files_done);
+    recs_free(&rs);
+
+    /* a page given by itself: its base name; a root given as "dir/." its real name */
+    snprintf(path, sizeof path, "%s/a.html", dir);
+    CHECK(collect1(path, &rs) == 0 && rs.articles == 1 && !strcmp(F(rs, 0, ID), "page:a.html"),
+          "lone page id '%s'", rs.articles ? F(rs, 0, ID) : "");
+    recs_free(&rs);
+    snprintf(path, sizeof path, "%s/news/.", dir);
+    CHECK(collect1(path, &rs) == 0 && rs.articles == 4 && !strcmp(F(rs, 0, ID), "page:news/b.htm"),
+          "root '.' named by its directory: '%s'", rs.articles ? F(rs, 0, ID) : "");
+    recs_free(&rs);
+}
+
 /* ---- real data ---- */
 
 static void test_bundled_corpus(void)
@@ -772,6 +986,9 @@ int main(void)
         test_walk(tmp);
         test_give_up(tmp);
         test_huge_lines(tmp);
+        test_joined_text(tmp);
+        test_encoded_text(tmp);
+        test_pages(tmp);
         rm_tree(tmp);
     } else {
         CHECK(0, "mkdtemp: %s", strerror(errno));
