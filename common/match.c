@@ -8,8 +8,8 @@
  * A plain CJK run is found with memmem (a run of glued CJK atoms is exactly
  * a substring, tokenize.c).  Anything else walks the text's atoms
  * (fupin_tokenize_atoms) and compares the last n of them with the keyword's n
- * atoms: same kind and same bytes, and glued wherever two glued keyword atoms
- * are both CJK.  Before that walk, memmem of the keyword's longest atom
+ * atoms: same kind and same bytes, and glued wherever the keyword's atoms
+ * are glued.  Before that walk, memmem of the keyword's longest atom
  * rejects most texts cheaply: every match contains those bytes.
  */
 #include "match.h"
@@ -152,8 +152,7 @@ static int walk_cb(void *ctx, const fupin_atom *a)
     }
     for (i = 1; i < n; i++) {
         const fupin_atom *k = &m->atoms[i];
-        if (k->glued && k->kind == FUPIN_ATOM_CJK && m->atoms[i - 1].kind == FUPIN_ATOM_CJK &&
-            !m->ring[(first + i) % n].glued)
+        if (k->glued && !m->ring[(first + i) % n].glued)
             return 0;
     }
     t0 = &m->ring[first % n];

@@ -6,11 +6,13 @@
  *
  * A keyword (already normalised) is compiled to its atom sequence (see
  * tokenize.h).  It occurs in a text where the text has the same atoms
- * consecutively, such that wherever two keyword atoms are CJK and glued,
- * the text's atoms are glued too (a CJK keyword matches exactly that run of
- * characters: a substring of the text); between other keyword atoms, any
+ * consecutively, such that wherever two keyword atoms are glued, the
+ * text's atoms are glued too (a CJK keyword matches exactly that run of
+ * characters, a substring of the text; "3人" does not match "3 人" or
+ * "3名工人"); where the keyword separates two atoms (space, punctuation), any
  * separator or none is accepted in the text ("G20 峰会" matches "g20峰会").
- * Word atoms compare as whole words ("g20" does not occur in "g2000").
+ * Word atoms compare as whole words ("g20" does not occur in "g2000", "10"
+ * not in "10.9": a decimal point between digits is inside a word).
  */
 #ifndef FUPIN_MATCH_H
 #define FUPIN_MATCH_H

@@ -79,11 +79,18 @@ static void test_cases(fupin_normalizer *nz)
     NO("1,000", "1,0001");
     NO("1", "1,000");
 
-    /* between a word and CJK, or between unglued atoms, any gap */
+    /* between atoms the keyword separates, any gap */
     YES("g20 峰会", "g20峰会");
     YES("g20 峰会", "g20 峰会");
     YES("g20 峰会", "g20，峰会");
-    YES("g20峰会", "g20 峰会");
+    NO("g20峰会", "g20 峰会");     /* glued in the keyword: glued in the text */
+    YES("g20峰会", "杭州g20峰会");
+    YES("3人", "共3人");
+    NO("3人", "13人");
+    NO("3人", "3 人");
+    NO("3人", "3名工人");
+    NO("2019年", "2019 年");
+    YES("2019 年", "2019年");
     YES("g20 峰会", "杭州g20峰会议");
     NO("g20 峰会", "g20峰");
     NO("g20 峰会", "g20 高 峰会");
@@ -196,8 +203,7 @@ static size_t ref_find(const char *kw, size_t kl, const char *text, size_t tl, f
             const fupin_atom *x = &k->a[i], *y = &t->a[j + i];
             ok = x->kind == y->kind && x->len == y->len &&
                  memcmp(kw + x->off, text + y->off, x->len) == 0;
-            if (ok && i > 0 && x->glued && x->kind == FUPIN_ATOM_CJK &&
-                k->a[i - 1].kind == FUPIN_ATOM_CJK)
+            if (ok && i > 0 && x->glued)
                 ok = y->glued;
         }
         if (ok) {

@@ -4,7 +4,10 @@
  * exercised too), then for 240 queries sampled from the text with a fixed
  * seed (1, 2, 3, 4 and 6-10 characters, one and two keywords) compares the
  * complete set of ids fupin returns with the set of articles whose
- * normalised title or body contains every keyword.  Zero mismatches allowed.
+ * normalised title or body contains every keyword.  Then 60 mixed keywords
+ * (a number glued to the CJK characters around it: "3人", "2019年", "第5")
+ * against the same scan with word edges: a number is a whole word, so "3人"
+ * is not in "13人" nor in "2.3人".  Zero mismatches allowed.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -72,6 +75,95 @@ static int sample_kw(const ndoc *docs, size_t n, size_t chars, char *out, size_t
         if (got == chars && p - at < cap) {
             memcpy(out, d->body + at, p - at);
             out[p - at] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Does a word continue to the left of t[at] ("13", "2.3", "1,3")? */
+static int word_left(const char *t, size_t at)
+{
+    if (at == 0)
+        return 0;
+    if (is_alnum((unsigned char)t[at - 1]))
+        return 1;
+    return (t[at - 1] == '.' || t[at - 1] == ',') && at >= 2 && is_digit((unsigned char)t[at - 2]);
+}
+
+/* Does a word continue to the right of t[at - 1]? */
+static int word_right(const char *t, size_t n, size_t at)
+{
+    if (at >= n)
+        return 0;
+    if (is_alnum((unsigned char)t[at]))
+        return 1;
+    return (t[at] == '.' || t[at] == ',') && at + 1 < n && is_digit((unsigned char)t[at + 1]);
+}
+
+/* The oracle for one keyword: a substring whose alphanumeric edges are
+ * word edges in the text. */
+static int has_kw(const char *t, size_t n, const char *kw)
+{
+    size_t kl = strlen(kw), off = 0;
+    int le = is_alnum((unsigned char)kw[0]), re = is_alnum((unsigned char)kw[kl - 1]);
+    const char *p;
+
+    while (off < n && (p = memmem(t + off, n - off, kw, kl)) != NULL) {
+        size_t at = (size_t)(p - t);
+        if (!(le && word_left(t, at)) && !(re && word_right(t, n, at + kl)))
+            return 1;
+        off = at + 1;
+    }
+    return 0;
+}
+
+/* A number as written in a body (a whole word of digits) with the one or two
+ * CJK characters glued after it (kind 0) or before it (kind 1). */
+static int sample_mixed(const ndoc *docs, size_t n, int kind, char *out, size_t cap)
+{
+    for (int tries = 0; tries < 2000; tries++) {
+        const ndoc *d = &docs[next_rand() % n];
+        size_t at, end, len, a, b;
+        int cjk = 1 + (int)(next_rand() % 2), k;
+        if (d->blen < 8)
+            continue;
+        at = next_rand() % d->blen;
+        while (at < d->blen && !(is_digit((unsigned char)d->body[at]) && !word_left(d->body, at)))
+            at++;
+        if (at >= d->blen)
+            continue;
+        for (end = at; end < d->blen && (is_alnum((unsigned char)d->body[end]) ||
+                                         word_right(d->body, d->blen, end)); end++)
+            ;
+        a = at;
+        b = end;
+        for (k = 0; k < cjk; k++) {
+            if (kind == 0) {
+                if (b >= d->blen || !fupin_tokenize_is_cjk(decode(d->body + b, &len)))
+                    break;
+                b += len;
+            } else {
+                size_t q = a;
+                if (q == 0)
+                    break;
+                while (q > 0 && ((unsigned char)d->body[q - 1] & 0xC0) == 0x80)
+                    q--;
+                if (q == 0 || !fupin_tokenize_is_cjk(decode(d->body + q - 1, &len)))
+                    break;
+                a = q - 1;
+            }
+        }
+        if (k == cjk && b - a < cap && end - at <= 12) {
+            memcpy(out, d->body + a, b - a);
+            out[b - a] = '\0';
             return 1;
         }
     }
@@ -147,12 +239,21 @@ int main(void)
     static const size_t lens[] = { 1, 2, 3, 4, 6, 7, 8, 9, 10 };
     int queries = 0, exact = 0, mismatched = 0;
     char **want = malloc(c.n * sizeof *want);
-    for (int qi = 0; qi < 240; qi++) {
+    int mixed = 0;
+    for (int qi = 0; qi < 300; qi++) {
         char kw[2][64], q[160];
         int nkw = qi % 3 == 2 ? 2 : 1;
         int ok = 1;
-        for (int k = 0; k < nkw; k++)
-            ok &= sample_kw(docs, c.n, lens[(size_t)(qi / 3 + k) % 9], kw[k], sizeof kw[k]);
+        if (qi < 240) {
+            for (int k = 0; k < nkw; k++)
+                ok &= sample_kw(docs, c.n, lens[(size_t)(qi / 3 + k) % 9], kw[k], sizeof kw[k]);
+        } else {
+            /* a mixed keyword, alone or beside a CJK one */
+            ok = sample_mixed(docs, c.n, qi % 2, kw[0], sizeof kw[0]);
+            if (nkw == 2)
+                ok &= sample_kw(docs, c.n, 2, kw[1], sizeof kw[1]);
+            mixed += ok;
+        }
         if (!ok)
             continue;
         snprintf(q, sizeof q, nkw == 2 ? "%s %s" : "%s", kw[0], kw[1]);
@@ -160,8 +261,8 @@ int main(void)
         for (size_t i = 0; i < c.n; i++) {
             int all = 1;
             for (int k = 0; k < nkw && all; k++)
-                all = memmem(docs[i].title, docs[i].tlen, kw[k], strlen(kw[k])) ||
-                      memmem(docs[i].body, docs[i].blen, kw[k], strlen(kw[k]));
+                all = has_kw(docs[i].title, docs[i].tlen, kw[k]) ||
+                      has_kw(docs[i].body, docs[i].blen, kw[k]);
             if (all)
                 want[nw++] = docs[i].id;
         }
@@ -171,6 +272,7 @@ int main(void)
         so.limit = 0;
         so.exact_total = 1;
         so.no_snippets = 1;
+        so.no_collapse = 1;   /* the oracle counts every copy */
         fupin_result *r = NULL;
         rc = fupin_search_run(s, q, strlen(q), &so, &r);
         queries++;
@@ -201,7 +303,8 @@ int main(void)
     }
     printf("oracle: %d queries, %d exact, %d mismatched, over %zu articles\n",
            queries, exact, mismatched, c.n);
-    CHECK(queries >= 200, "only %d queries could be sampled", queries);
+    CHECK(queries >= 260, "only %d queries could be sampled", queries);
+    CHECK(mixed >= 50, "only %d mixed queries could be sampled", mixed);
     CHECK(mismatched == 0, "%d of %d queries differ from the substring oracle", mismatched, queries);
 
     fupin_search_close(s);
