@@ -36,6 +36,7 @@
 #define META_LINE_MAX 80        /* chars of a leading date/source line dropped from the body */
 #define TRAIL_LINE_MAX 60       /* chars of a trailing editor/print line dropped */
 #define WIDGET_MAX 4            /* chars of an unpunctuated first/last line taken for a widget (图集, +1) */
+#define SOURCE_EL_MAX 60        /* bytes of an unlabelled source element's text */
 #define LIST_HEADING_MAX 12     /* chars of an unpunctuated line heading a list of links */
 #define AROUND_TITLE 12         /* lines before the body searched when no title heading is known */
 
@@ -266,7 +267,7 @@ struct fupin_html {
     int space;
     counts cur;
     /* from the head */
-    span title, meta_title, meta_source, canonical, og_url;
+    span title, meta_title, meta_source, class_source, canonical, og_url;
     char meta_date[17];
     int meta_date_rank;
     char msg[160];
@@ -515,6 +516,60 @@ static int on_title(fupin_html *h, const GumboElement *e)
     return 0;
 }
 
+/* "source" as a word of a class or id value: a_source, ne_article_source,
+ * source-name; not sourcePopwin. */
+static int names_source(const char *v)
+{
+    for (const char *p = v ? strcasestr(v, "source") : NULL; p; p = strcasestr(p + 1, "source")) {
+        char before = p > v ? p[-1] : ' ', after = p[6];
+        if ((before == ' ' || before == '_' || before == '-') &&
+            (after == '\0' || after == ' ' || after == '_' || after == '-'))
+            return 1;
+    }
+    return 0;
+}
+
+/* An element whose class or id names the source ("a_source",
+ * "ne_article_source", "source"), as many content systems mark an
+ * unlabelled source: its text (children and grandchildren, collapsed) is
+ * kept in h->class_source when it is short. */
+static int on_source_el(fupin_html *h, const GumboNode *node)
+{
+    const GumboElement *e = &node->v.element;
+    const char *cl = attr(e, "class"), *id = attr(e, "id");
+    size_t start = h->hd.len;
+    int space = 0, rc = 0;
+
+    if (!names_source(cl) && !names_source(id))
+        return 0;
+    for (unsigned i = 0; i < e->children.length && rc == 0; i++) {
+        const GumboNode *c = e->children.data[i];
+        if (c->type == GUMBO_NODE_TEXT)
+            rc = put_text(&h->hd, start, &space, c->v.text.text, strlen(c->v.text.text), NULL, 0);
+        else if (c->type == GUMBO_NODE_ELEMENT && tag_kind(c->v.element.tag) != K_SKIP)
+            for (unsigned k = 0; k < c->v.element.children.length && rc == 0; k++) {
+                const GumboNode *g = c->v.element.children.data[k];
+                if (g->type == GUMBO_NODE_TEXT)
+                    rc = put_text(&h->hd, start, &space, g->v.text.text, strlen(g->v.text.text), NULL, 0);
+            }
+    }
+    if (rc < 0)
+        return rc;
+    /* a trailing separator before the time that follows: "新京报 ⋅" */
+    while (h->hd.len > start && (h->hd.p[h->hd.len - 1] == '|' || h->hd.p[h->hd.len - 1] == ' '))
+        h->hd.len--;
+    while (h->hd.len >= start + 2 && (!memcmp(h->hd.p + h->hd.len - 2, "\xC2\xB7", 2)))
+        h->hd.len -= 2;
+    while (h->hd.len >= start + 3 && (!memcmp(h->hd.p + h->hd.len - 3, "\xE2\x8B\x85", 3) ||
+                                       !memcmp(h->hd.p + h->hd.len - 3, "\xE3\x83\xBB", 3)))
+        h->hd.len -= 3;
+    while (h->hd.len > start && h->hd.p[h->hd.len - 1] == ' ')
+        h->hd.len--;
+    if (h->hd.len - start <= SOURCE_EL_MAX)
+        h->class_source = (span){ start, h->hd.len - start };
+    return 0;
+}
+
 static int push(fupin_html *h, const GumboNode *node, int block, int is_block, int links)
 {
     if (grow((void **)&h->stack, &h->stack_cap, h->depth + 1, sizeof *h->stack) < 0)
@@ -596,13 +651,18 @@ static int walk(fupin_html *h, const GumboNode *root)
         case K_BLOCK:
             if (hidden(e))
                 break;
+            if (!h->class_source.len && (rc = on_source_el(h, c)) < 0)
+                return rc;
             if ((rc = line_end(h, block)) < 0 || (rc = new_el(h, e, block)) < 0)
                 return rc;
             rc = push(h, c, rc, 1, links);
             break;
         default:
-            if (!hidden(e))
-                rc = push(h, c, block, 0, links + (e->tag == GUMBO_TAG_A));
+            if (hidden(e))
+                break;
+            if (!h->class_source.len && (rc = on_source_el(h, c)) < 0)
+                return rc;
+            rc = push(h, c, block, 0, links + (e->tag == GUMBO_TAG_A));
             break;
         }
         if (rc < 0)
@@ -701,9 +761,35 @@ static int add_sel(fupin_html *h, int i)
 
 /* The body's lines into h->sel: the element's non-noise, not link-heavy
  * lines, without leading title/date/source lines and trailing furniture. */
+/* A few unpunctuated characters at the edge of the body: a widget's label
+ * (图集, +1, 关注), unless it ends in a colon and so leads into the text. */
+static int widget(const blk *b, const char *s)
+{
+    size_t n = b->text.len;
+
+    if (b->n.chars > WIDGET_MAX || b->n.punct)
+        return 0;
+    return !(n >= 1 && s[n - 1] == ':') && !(n >= 3 && !memcmp(s + n - 3, "：", 3));
+}
+
+/* Nothing but U+FFFD: characters a re-save destroyed (emoji, mostly). */
+static int only_lost(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n)
+        if (s[i] == ' ')
+            i++;
+        else if (n - i >= 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3))
+            i += 3;
+        else
+            return 0;
+    return n > 0;
+}
+
 static int select_body(fupin_html *h, int best, const char *title, size_t tn)
 {
-    size_t first = 0, end;
+    size_t first, nsum, end;
     char d[17];
 
     h->nsel = 0;
@@ -715,9 +801,11 @@ static int select_body(fupin_html *h, int best, const char *title, size_t tn)
             !link_heavy(&h->blks[i]) && add_sel(h, (int)i) < 0)
             return FUPIN_ENOMEM;
     }
+    first = nsum = h->nsel;
     for (size_t i = 0; i < h->nblk; i++) {
         const blk *b = &h->blks[i];
-        if (b->owner < best || b->owner >= h->els[best].end || h->els[b->owner].noise || link_heavy(b))
+        if (b->owner < best || b->owner >= h->els[best].end || h->els[b->owner].noise || link_heavy(b) ||
+            only_lost(line_at(h, i), b->text.len))
             continue;
         /* the heading of a list of links ("相关新闻", "证券要闻") */
         if (b->n.chars <= LIST_HEADING_MAX && !b->n.punct && i + 1 < h->nblk &&
@@ -730,7 +818,7 @@ static int select_body(fupin_html *h, int best, const char *title, size_t tn)
         const blk *b = &h->blks[h->sel[first]];
         const char *s = line_at(h, (size_t)h->sel[first]);
         size_t n = b->text.len, o, l, e;
-        if (!(n == tn && !memcmp(s, title, n)) && !(b->n.chars <= WIDGET_MAX && !b->n.punct) &&
+        if (!(n == tn && !memcmp(s, title, n)) && !widget(b, s) &&
             !(b->n.chars <= META_LINE_MAX &&
               (fupin_pagemeta_labelled_date(s, n, d) || (b->n.chars <= 40 && fupin_pagemeta_date_at(s, n, 0, &e, d)) ||
                fupin_pagemeta_labelled_source(s, n, &o, &l) || fupin_pagemeta_furniture(s, n))))
@@ -741,13 +829,14 @@ static int select_body(fupin_html *h, int best, const char *title, size_t tn)
         const blk *b = &h->blks[h->sel[end - 1]];
         const char *s = line_at(h, (size_t)h->sel[end - 1]);
         size_t o, l;
-        if (!(b->n.chars <= WIDGET_MAX && !b->n.punct) &&
+        if (!widget(b, s) &&
             (b->n.chars > TRAIL_LINE_MAX ||
              !(fupin_pagemeta_furniture(s, b->text.len) || fupin_pagemeta_labelled_source(s, b->text.len, &o, &l))))
             break;
     }
-    memmove(h->sel, h->sel + first, (end - first) * sizeof *h->sel);
-    h->nsel = end - first;
+    /* keep the summary, drop the leading lines after it */
+    memmove(h->sel + nsum, h->sel + first, (end - first) * sizeof *h->sel);
+    h->nsel = nsum + end - first;
     return 0;
 }
 
@@ -806,6 +895,20 @@ static int choose_title(fupin_html *h, size_t *off, size_t *len, size_t *line)
                 *line = first;
             }
         }
+    /* a line that is the <title> up to a space or separator: the title
+     * without a site name that fupin_pagemeta_strip_site cannot see ("标题
+     * 湖南省中医药研究院附属医院") */
+    for (size_t i = 0; i < h->nblk && !pick && h->title.len; i++) {
+        const blk *b = &h->blks[i];
+        const char *s = line_at(h, i);
+        size_t n = b->text.len;
+        if (n >= 12 && n < h->title.len && !h->els[b->owner].noise && !link_heavy(b) && !memcmp(s, t, n) &&
+            strchr(" _-|", t[n])) {
+            pick = s;
+            pn = n;
+            *line = i;
+        }
+    }
     if (!pick && h->meta_title.len) {
         pick = mt;
         pn = fupin_pagemeta_strip_site(mt, h->meta_title.len);
@@ -891,6 +994,22 @@ static void choose_source(const fupin_html *h, size_t lo, size_t hi, size_t tail
     *n = 0;
     if (source_in(h, lo, hi, p, n) || source_in(h, hi, tail_end, p, n))
         return;
+    if (!h->meta_source.len && h->class_source.len) {
+        /* "来源：新华网" inside it, else its text when it is a name, not a date */
+        const char *c = h->hd.p + h->class_source.off;
+        char d[17];
+        if (fupin_pagemeta_labelled_source(c, h->class_source.len, &o, &l)) {
+            *p = c + o;
+            *n = l;
+            return;
+        }
+        if (!fupin_pagemeta_find_date(c, h->class_source.len, d) && !memchr(c, ':', h->class_source.len) &&
+            !memmem(c, h->class_source.len, "：", 3)) {
+            *p = c;
+            *n = h->class_source.len;
+            return;
+        }
+    }
     if (h->meta_source.len) {
         if (fupin_pagemeta_labelled_source(m, h->meta_source.len, &o, &l)) {
             *p = m + o;
@@ -914,7 +1033,7 @@ static void reset(fupin_html *h)
     h->line_off = 0;
     h->space = 0;
     memset(&h->cur, 0, sizeof h->cur);
-    h->title = h->meta_title = h->meta_source = h->canonical = h->og_url = (span){ 0, 0 };
+    h->title = h->meta_title = h->meta_source = h->class_source = h->canonical = h->og_url = (span){ 0, 0 };
     h->meta_date[0] = '\0';
     h->meta_date_rank = 0;
     h->msg[0] = '\0';

@@ -192,6 +192,15 @@ int fupin_pagemeta_labelled_date(const char *s, size_t n, char out[17])
 
 /* ---- sources ---- */
 
+static size_t count(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w), c = 0;
+
+    for (const char *p = memmem(s, n, w, k); p; p = memmem(p + k, n - (size_t)(p + k - s), w, k))
+        c++;
+    return c;
+}
+
 static int starts_label(const char *s, size_t n, size_t j)
 {
     static const char *const stops[] = { "作者", "编辑", "责任编辑", "责编", "时间", "发布", "日期",
@@ -233,12 +242,10 @@ int fupin_pagemeta_labelled_source(const char *s, size_t n, size_t *off, size_t 
                     j -= c < 0x80 ? 1 : 3;
                 else
                     break;
-                if (c == 0xFF09 || c == ')') {
-                    /* keep a closing bracket whose opening is in the value */
-                    if (memmem(s + v, j - v, c == ')' ? "(" : "（", c == ')' ? 1 : 3)) {
-                        j = t;
-                        break;
-                    }
+                if ((c == 0xFF09 || c == ')') &&
+                    count(s + v, j - v, c == ')' ? "(" : "（") > count(s + v, j - v, c == ')' ? ")" : "）")) {
+                    j = t;   /* it closes a bracket opened in the value: 新华社（北京） */
+                    break;
                 }
             }
             if (j > v) {
