@@ -96,7 +96,7 @@ demo:
 bench:
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory build
-	@BUILD=$(BUILD) BIN=$(BIN) scripts/bench
+	@BUILD=$(BUILD) BIN=$(BIN) scripts/bench/run
 
 asan:
 	@scripts/install-deps test
