@@ -36,6 +36,7 @@
 #define META_LINE_MAX 80        /* chars of a leading date/source line dropped from the body */
 #define TRAIL_LINE_MAX 60       /* chars of a trailing editor/print line dropped */
 #define WIDGET_MAX 4            /* chars of an unpunctuated first/last line taken for a widget (图集, +1) */
+#define NESTING_MAX 8000        /* open elements a page may nest (see too_deep) */
 #define SOURCE_EL_MAX 60        /* bytes of an unlabelled source element's text */
 #define LIST_HEADING_MAX 12     /* chars of an unpunctuated line heading a list of links */
 #define AROUND_TITLE 12         /* lines before the body searched when no title heading is known */
@@ -378,53 +379,6 @@ static const char *attr(const GumboElement *e, const char *name)
     return a ? a->value : NULL;
 }
 
-/* Does a class or id value name page furniture?  Matched per word (runs of
- * letters and digits, lower-cased): some words are noise outright, some as
- * the start of a word ("sharecommend", "commentBox"). */
-static int noisy_name(const char *v)
-{
-    static const char *const whole[] = {
-        "foot", "side", "ad", "ads", "hot", "rank", "tags", "tag", "keywords", "keyword",
-        "tool", "tools", "print", "header", "sns", "jubao", "reward", "dashang", "pager",
-    };
-    static const char *const start[] = {
-        "comment", "share", "footer", "copyright", "sidebar", "breadcrumb", "crumb",
-        "recommend", "related", "relate", "advert", "banner", "login", "search", "toolbar",
-        "pagination", "qrcode", "social", "nav", "menu", "sitemap", "friendlink", "hotnews",
-        "tie", "gg2", "gg3", "gg6", "gg7",
-    };
-    char w[32];
-
-    if (!v)
-        return 0;
-    while (*v) {
-        size_t n = 0;
-        while (*v && !((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9')))
-            v++;
-        while ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9')) {
-            if (n + 1 < sizeof w)
-                w[n++] = (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
-            v++;
-        }
-        w[n] = '\0';
-        for (size_t i = 0; n && i < sizeof whole / sizeof whole[0]; i++)
-            if (!strcmp(w, whole[i]))
-                return 1;
-        for (size_t i = 0; n && i < sizeof start / sizeof start[0]; i++)
-            if (!strncmp(w, start[i], strlen(start[i])))
-                return 1;
-    }
-    return 0;
-}
-
-/* A summary (摘要) a site prints above the article text, outside its
- * container: 网易's <p class="ep-summary">. */
-static int summary_name(const char *v)
-{
-    return v && (strcasestr(v, "summary") || strcasestr(v, "digest") || strcasestr(v, "abstract") ||
-                 strcasestr(v, "zhaiyao"));
-}
-
 /* hidden, or style "display: none" */
 static int hidden(const GumboElement *e)
 {
@@ -516,19 +470,6 @@ static int on_title(fupin_html *h, const GumboElement *e)
     return 0;
 }
 
-/* "source" as a word of a class or id value: a_source, ne_article_source,
- * source-name; not sourcePopwin. */
-static int names_source(const char *v)
-{
-    for (const char *p = v ? strcasestr(v, "source") : NULL; p; p = strcasestr(p + 1, "source")) {
-        char before = p > v ? p[-1] : ' ', after = p[6];
-        if ((before == ' ' || before == '_' || before == '-') &&
-            (after == '\0' || after == ' ' || after == '_' || after == '-'))
-            return 1;
-    }
-    return 0;
-}
-
 /* An element whose class or id names the source ("a_source",
  * "ne_article_source", "source"), as many content systems mark an
  * unlabelled source: its text (children and grandchildren, collapsed) is
@@ -540,7 +481,7 @@ static int on_source_el(fupin_html *h, const GumboNode *node)
     size_t start = h->hd.len;
     int space = 0, rc = 0;
 
-    if (!names_source(cl) && !names_source(id))
+    if (!fupin_pagemeta_source_name(cl) && !fupin_pagemeta_source_name(id))
         return 0;
     for (unsigned i = 0; i < e->children.length && rc == 0; i++) {
         const GumboNode *c = e->children.data[i];
@@ -590,8 +531,8 @@ static int new_el(fupin_html *h, const GumboElement *e, int parent)
     x->tag = e->tag;
     x->own_noise = e->tag == GUMBO_TAG_NAV || e->tag == GUMBO_TAG_HEADER || e->tag == GUMBO_TAG_FOOTER ||
                    e->tag == GUMBO_TAG_ASIDE || e->tag == GUMBO_TAG_FORM || e->tag == GUMBO_TAG_MENU ||
-                   noisy_name(attr(e, "class")) || noisy_name(attr(e, "id"));
-    x->summary = summary_name(attr(e, "class")) || summary_name(attr(e, "id"));
+                   fupin_pagemeta_noise_name(attr(e, "class")) || fupin_pagemeta_noise_name(attr(e, "id"));
+    x->summary = fupin_pagemeta_summary_name(attr(e, "class")) || fupin_pagemeta_summary_name(attr(e, "id"));
     return (int)h->nel++;
 }
 
@@ -1103,6 +1044,41 @@ static int extract(fupin_html *h, fupin_article *a)
     return 1;
 }
 
+/* Gumbo looks through the stack of open elements at every tag, so its time
+ * grows with the square of the nesting: 20 000 unclosed <div>s take 2 s,
+ * 100 000 take 45.  No real page comes near; a page that does is refused
+ * before gumbo sees it.  The depth is estimated from the tags that never
+ * close themselves (an unclosed <p> or <li> is closed by the next one, a
+ * <br> holds nothing), which is enough to stop the attack and never near a
+ * real page's count. */
+static int too_deep(const char *s, size_t n)
+{
+    static const char *const names[] = { "div", "span", "table", "font", "b", "i", "em", "strong", "section",
+                                         "article", "blockquote", "ul", "ol", "dl", "center", "a", "u", "small" };
+    long depth = 0;
+
+    for (const char *p = s ? memchr(s, '<', n) : NULL; p; p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
+        const char *q = p + 1, *end = s + n;
+        int close = q < end && *q == '/';
+        size_t k = 0;
+        q += close;
+        while (q + k < end && k < 12 && ((q[k] >= 'a' && q[k] <= 'z') || (q[k] >= 'A' && q[k] <= 'Z')))
+            k++;
+        if (k == 0 || (q + k < end && q[k] != '>' && q[k] != ' ' && q[k] != '\t' && q[k] != '\n' && q[k] != '/'))
+            continue;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i]) == k && !strncasecmp(q, names[i], k)) {
+                depth += close ? (depth > 0 ? -1 : 0) : 1;
+                if (depth > NESTING_MAX)
+                    return 1;
+                break;
+            }
+        if (p + 1 >= end)
+            break;
+    }
+    return 0;
+}
+
 int fupin_html_parse(fupin_html *h, const char *text, size_t len, fupin_article *a)
 {
     GumboOptions opt = kGumboDefaultOptions;
@@ -1124,6 +1100,10 @@ int fupin_html_parse(fupin_html *h, const char *text, size_t len, fupin_article 
     /* hd and out must exist even when empty: fields point into them */
     if (buf_put(&h->hd, "", 0) < 0 || buf_put(&h->out, "", 0) < 0)
         return FUPIN_ENOMEM;
+    if (too_deep(text, len)) {
+        snprintf(h->msg, sizeof h->msg, "no article: elements nested more than %d deep", NESTING_MAX);
+        return 0;
+    }
     g = gumbo_parse_with_options(&opt, text ? text : "", len);
     if (!g)
         return FUPIN_ENOMEM;

@@ -14,12 +14,20 @@
  * the element above; the body is the element with the best score times
  * (1 - its link density), read back as its non-noise, not-link-heavy lines
  * joined with "\n".  Leading lines that repeat the title or carry the
- * date/source, and trailing editor/source/print/share lines, are dropped.
+ * date/source, and trailing editor/source/print/share lines, are dropped,
+ * as are a first or last line of at most 4 characters without punctuation
+ * that does not end in a colon (a widget: 图集, +1), a short unpunctuated
+ * line followed by a link-heavy one (the heading of a link list: 相关新闻)
+ * and lines of nothing but U+FFFD.  A paragraph just before the body's
+ * element, beside it, whose class or id names a summary (summary, digest,
+ * abstract, zhaiyao: 网易's ep-summary) opens the body.
  *
  * Title: the first <h1> (else <h2>, <h3>) that matches the <title>; else
- * og:title, ArticleTitle or <meta name=title>; else the <title> without its
- * site suffix (what follows the first " - ", "_", "|", "｜", "--" or "—");
- * else the first <h1>.
+ * a line of the page that is the <title> up to a space, '_', '-' or '|'
+ * (a site name after a plain space); else og:title, ArticleTitle or <meta
+ * name=title>; else the <title> without its site suffix
+ * (fupin_pagemeta_strip_site); else the first <h1>.
+ * Dates, labels and furniture words are pagemeta.h's.
  * Date: a meta tag (article:published_time, pubdate, publishdate, PubDate,
  * og:release_date, firstpublishedtime, datePublished, ...); else the first
  * date on the lines between the title and the body (a labelled one -
@@ -29,9 +37,12 @@
  * 2019.12.21, 2019年12月21日 10:48 (or 10时48分); given as
  * "YYYY-MM-DD HH:MM" or "YYYY-MM-DD".
  * Source: a label (来源, 文章来源, 信息来源, 稿件来源, 本文来源...) on the
- * lines around the title and at the end of the body, else meta source,
- * ContentSource or mediaid, else a label anywhere; the value is the text
- * after the colon up to a space, "|" or the next label.
+ * lines around the title and at the end of the body; else an element whose
+ * class or id has "source" as a word (a_source, ne_article_source; not
+ * sourcePopwin), its text when at most 60 bytes and not a date or a
+ * "key: value"; else meta source, ContentSource or mediaid; else a label
+ * anywhere.  A label's value is the text after the colon up to a space,
+ * "|" or the next label (fupin_pagemeta_labelled_source).
  * URL: <link rel=canonical> or og:url, when absolute (http/https).
  */
 #ifndef FUPIN_HTML_H

@@ -1,6 +1,7 @@
 /* pagemeta.c - owns the reading of single lines of a web page for what
  * they say about the article: dates, "来源：" labels, page furniture and
- * the site suffix of a <title> (the rules are in pagemeta.h).
+ * the site suffix of a <title>; and what the class and id names of its
+ * markup say (the rules are in pagemeta.h).
  *
  * Everything here works on byte spans of collapsed UTF-8 text and keeps no
  * state, so html.c can ask about any line in any order.  Labels are matched
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 static int is_cjk(int32_t c)
@@ -296,3 +298,64 @@ size_t fupin_pagemeta_strip_site(const char *t, size_t n)
     return n;
 }
 
+/* ---- class and id names ---- */
+
+/* Does a class or id value name page furniture?  Matched per word (runs of
+ * letters and digits, lower-cased): some words are noise outright, some as
+ * the start of a word ("sharecommend", "commentBox"). */
+int fupin_pagemeta_noise_name(const char *v)
+{
+    static const char *const whole[] = {
+        "foot", "side", "ad", "ads", "hot", "rank", "tags", "tag", "keywords", "keyword",
+        "tool", "tools", "print", "header", "sns", "jubao", "reward", "dashang", "pager",
+    };
+    static const char *const start[] = {
+        "comment", "share", "footer", "copyright", "sidebar", "breadcrumb", "crumb",
+        "recommend", "related", "relate", "advert", "banner", "login", "search", "toolbar",
+        "pagination", "qrcode", "social", "nav", "menu", "sitemap", "friendlink", "hotnews",
+        "tie", "gg2", "gg3", "gg6", "gg7",
+    };
+    char w[32];
+
+    if (!v)
+        return 0;
+    while (*v) {
+        size_t n = 0;
+        while (*v && !((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9')))
+            v++;
+        while ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9')) {
+            if (n + 1 < sizeof w)
+                w[n++] = (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
+            v++;
+        }
+        w[n] = '\0';
+        for (size_t i = 0; n && i < sizeof whole / sizeof whole[0]; i++)
+            if (!strcmp(w, whole[i]))
+                return 1;
+        for (size_t i = 0; n && i < sizeof start / sizeof start[0]; i++)
+            if (!strncmp(w, start[i], strlen(start[i])))
+                return 1;
+    }
+    return 0;
+}
+
+/* A summary (摘要) a site prints above the article text, outside its
+ * container: 网易's <p class="ep-summary">. */
+int fupin_pagemeta_summary_name(const char *v)
+{
+    return v && (strcasestr(v, "summary") || strcasestr(v, "digest") || strcasestr(v, "abstract") ||
+                 strcasestr(v, "zhaiyao"));
+}
+
+/* "source" as a word of a class or id value: a_source, ne_article_source,
+ * source-name; not sourcePopwin. */
+int fupin_pagemeta_source_name(const char *v)
+{
+    for (const char *p = v ? strcasestr(v, "source") : NULL; p; p = strcasestr(p + 1, "source")) {
+        char before = p > v ? p[-1] : ' ', after = p[6];
+        if ((before == ' ' || before == '_' || before == '-') &&
+            (after == '\0' || after == ' ' || after == '_' || after == '-'))
+            return 1;
+    }
+    return 0;
+}

@@ -1,5 +1,6 @@
 /* pagemeta.h - what a line of a web page says about the article: dates,
- * "来源：" source labels, site suffixes of titles, page furniture.
+ * "来源：" source labels, site suffixes of titles, page furniture; and what
+ * the class and id names of its markup say.
  *
  * Every function reads s[0..n) (UTF-8, no NUL needed; collapsed white
  * space - single ASCII spaces - is what they are tuned for) and never
@@ -46,5 +47,26 @@ int fupin_pagemeta_furniture(const char *s, size_t n);
  * least six bytes (a '-' between two ASCII letters or digits is a hyphen,
  * not a separator); trailing spaces go too.  n when there is none. */
 size_t fupin_pagemeta_strip_site(const char *t, size_t n);
+
+/* ---- class and id names ----
+ * v is an attribute value (NUL-terminated, NULL allowed: 0). */
+
+/* Does a class or id name page furniture?  Matched per word (runs of ASCII
+ * letters and digits, lower-cased): foot, side, ad(s), hot, rank, tag(s),
+ * keyword(s), tool(s), print, header, sns, jubao, reward, dashang, pager
+ * outright; comment, share, footer, copyright, sidebar, breadcrumb, crumb,
+ * recommend, related, relate, advert, banner, login, search, toolbar,
+ * pagination, qrcode, social, nav, menu, sitemap, friendlink, hotnews, tie
+ * (网易's comments) and 网易's ad slots gg2/3/6/7 as the start of a word. */
+int fupin_pagemeta_noise_name(const char *v);
+
+/* Does it name a summary (摘要): summary, digest, abstract or zhaiyao
+ * anywhere, any case (网易's ep-summary)? */
+int fupin_pagemeta_summary_name(const char *v);
+
+/* Is "source" a word of it: preceded by the start, ' ', '_' or '-' and
+ * followed by the end, ' ', '_' or '-' (a_source, ne_article_source; not
+ * sourcePopwin)? */
+int fupin_pagemeta_source_name(const char *v);
 
 #endif
