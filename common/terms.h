@@ -17,6 +17,10 @@
  * digits, "000000000000" when unknown) followed by the id: sorting on it
  * breaks ties the same way whatever the docids, so one database and any
  * set of shards give the same order.
+ * FUPIN_SLOT_FINGERPRINT the article's reprint signature (MinHash of the
+ * normalised body, binary; absent for an article without letters),
+ * FUPIN_SLOT_CLUSTER the key of the article's cluster of reprints (the
+ * smallest id in it; absent outside clusters); both are reprint.h's.
  * Metadata: FUPIN_META_FORMAT, FUPIN_META_SCHEME, FUPIN_META_DICT (id of the
  * dictionary new records use, 8 hex digits), and the dictionaries themselves
  * (docstore.h).
@@ -31,7 +35,8 @@
 
 #define FUPIN_TITLE_WDF 5
 
-enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3 };
+enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3,
+       FUPIN_SLOT_FINGERPRINT = 4, FUPIN_SLOT_CLUSTER = 5 };
 
 #define FUPIN_META_FORMAT "fupin.format"
 #define FUPIN_META_SCHEME "fupin.scheme"

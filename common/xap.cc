@@ -439,6 +439,32 @@ int fupin_xwdb_set_data(fupin_xwdb *db, fupin_docid id, const char *data, size_t
     });
 }
 
+int fupin_xwdb_set_value(fupin_xwdb *db, fupin_docid id, unsigned slot, const char *v,
+                         size_t len)
+{
+    return guard(db->err, [&] {
+        /* add_value of "" removes the value; only the values change, which
+         * replace_document writes without touching the postings. */
+        Xapian::Document doc = db->db.get_document(id);
+        doc.add_value(slot, std::string(v, len));
+        db->db.replace_document(id, doc);
+    });
+}
+
+int fupin_xwdb_values(fupin_xwdb *db, unsigned slot, fupin_xwdb_value_cb cb, void *ctx)
+{
+    return guard(db->err, [&]() -> int {
+        for (Xapian::ValueIterator it = db->db.valuestream_begin(slot);
+             it != db->db.valuestream_end(slot); ++it) {
+            const std::string &v = *it;
+            int r = cb(ctx, it.get_docid(), v.data(), v.size());
+            if (r)
+                return r;
+        }
+        return FUPIN_OK;
+    });
+}
+
 const char *fupin_xwdb_errmsg(const fupin_xwdb *db)
 {
     return db ? db->err.c_str() : "";
@@ -734,6 +760,11 @@ int fupin_xenquire_set_sort_relevance_then_value(fupin_xenquire *e, unsigned slo
 int fupin_xenquire_set_time_limit(fupin_xenquire *e, double seconds)
 {
     return guard(e->err, [&] { e->enq.set_time_limit(seconds); });
+}
+
+int fupin_xenquire_set_collapse_key(fupin_xenquire *e, unsigned slot)
+{
+    return guard(e->err, [&] { e->enq.set_collapse_key(slot); });
 }
 
 int fupin_xenquire_add_facet(fupin_xenquire *e, unsigned slot)

@@ -82,6 +82,15 @@ int fupin_xwdb_term_exists(fupin_xwdb *db, const char *t, size_t len, int *yes);
 int fupin_xwdb_get_data(fupin_xwdb *db, fupin_docid id, const char **data, size_t *len);
 /* Replaces only the data of document id (terms and values unchanged). */
 int fupin_xwdb_set_data(fupin_xwdb *db, fupin_docid id, const char *data, size_t len);
+/* Sets value slot of document id to v[0..len), or removes it when len is 0
+ * (terms and data unchanged). */
+int fupin_xwdb_set_value(fupin_xwdb *db, fupin_docid id, unsigned slot,
+                         const char *v, size_t len);
+/* Calls cb(ctx, docid, value, len) for every document with a value in slot,
+ * in docid order (valuestream_begin), until cb returns non-zero (returned).
+ * value is valid during the call only. */
+typedef int (*fupin_xwdb_value_cb)(void *ctx, fupin_docid id, const char *v, size_t len);
+int fupin_xwdb_values(fupin_xwdb *db, unsigned slot, fupin_xwdb_value_cb cb, void *ctx);
 const char *fupin_xwdb_errmsg(const fupin_xwdb *db);
 
 /* ---------- readable databases ---------- */
@@ -172,6 +181,9 @@ int fupin_xenquire_set_sort_value(fupin_xenquire *e, unsigned slot, int reverse)
 int fupin_xenquire_set_sort_relevance_then_value(fupin_xenquire *e, unsigned slot, int reverse);
 /* Makes matching give up after seconds (0: no limit); see Enquire::set_time_limit. */
 int fupin_xenquire_set_time_limit(fupin_xenquire *e, double seconds);
+/* Keeps only the best match of the documents sharing a non-empty value in
+ * slot (Enquire::set_collapse_key, collapse_max 1). */
+int fupin_xenquire_set_collapse_key(fupin_xenquire *e, unsigned slot);
 /* Counts the values of slot over the matches (ValueCountMatchSpy) in the
  * next get_mset; read with fupin_xenquire_facet.  Up to 4 slots. */
 int fupin_xenquire_add_facet(fupin_xenquire *e, unsigned slot);

@@ -8,10 +8,13 @@
  * prefixed copy of every title term would.  The
  * record stores the article exactly as given, flagged CJK-stable when the
  * searcher may verify CJK keywords against the original bytes directly.
+ * The reprint signature (reprint.h) is made from the normalised title and
+ * body, so re-wrapped, full-width or traditional copies sign alike.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "docbuild.h"
+#include "reprint.h"
 #include "../common/date.h"
 #include "../common/docstore.h"
 #include "../common/normalize.h"
@@ -23,6 +26,8 @@ struct fupin_docbuild {
     fupin_docenc *enc;
     unsigned tok_flags;
     char term[FUPIN_MAX_TERM + 16];   /* a prefixed term, or the order value */
+    char *title;                      /* normalised title, kept for the signature */
+    size_t title_cap;
 };
 
 struct term_sink {
@@ -81,6 +86,7 @@ void fupin_docbuild_free(fupin_docbuild *b)
         return;
     fupin_normalizer_free(b->nz);
     fupin_docenc_free(b->enc);
+    free(b->title);
     free(b);
 }
 
@@ -107,6 +113,16 @@ int fupin_docbuild_make(fupin_docbuild *b, const fupin_article *a, fupin_xdoc *d
     inf.replaced += n.replaced;
     if ((rc = add_tokens(b, doc, n.text, n.len, "", FUPIN_TITLE_WDF)))
         return rc;
+    if (n.len > b->title_cap) {
+        char *t = realloc(b->title, n.len);
+        if (!t)
+            return FUPIN_ENOMEM;
+        b->title = t;
+        b->title_cap = n.len;
+    }
+    size_t title_len = n.len;
+    if (title_len)
+        memcpy(b->title, n.text, title_len);
 
     if ((rc = fupin_normalizer_run(b->nz, f[FUPIN_F_BODY].ptr, f[FUPIN_F_BODY].len, 0, &n)))
         return rc;
@@ -114,6 +130,16 @@ int fupin_docbuild_make(fupin_docbuild *b, const fupin_article *a, fupin_xdoc *d
     inf.replaced += n.replaced;
     if ((rc = add_tokens(b, doc, n.text, n.len, "", 1)))
         return rc;
+    {
+        fupin_reprint_sig sig;
+        char v[FUPIN_REPRINT_VALUE_MAX];
+        size_t vl;
+        if ((rc = fupin_reprint_sign(b->title, title_len, n.text, n.len, &sig)))
+            return rc;
+        if ((vl = fupin_reprint_encode(&sig, v)) &&
+            (rc = fupin_xdoc_set_value(doc, FUPIN_SLOT_FINGERPRINT, v, vl)))
+            return rc;
+    }
 
     if (f[FUPIN_F_SOURCE].len) {
         if ((rc = fupin_normalizer_run(b->nz, f[FUPIN_F_SOURCE].ptr, f[FUPIN_F_SOURCE].len, 0, &n)))

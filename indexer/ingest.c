@@ -24,6 +24,7 @@
 #include "ingest.h"
 #include "docbuild.h"
 #include "dump.h"
+#include "reprint.h"
 #include "../common/docstore.h"
 #include "../common/status.h"
 #include "../common/terms.h"
@@ -725,6 +726,8 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
     else if (rc != 0 && r.merge)
         for (int i = 0; i < r.ntargets; i++)
             rmtree(r.targets[i]);
+    if (rc == 0)   /* reprint clusters span the whole database, every shard */
+        rc = fupin_reprint_cluster(o->db, NULL, errbuf, errlen);
 
     if (st || o->progress) {
         fupin_ingest_stats s;

@@ -39,10 +39,14 @@ static const char usage[] =
 "      --source NAME    only articles of this source (exact, as in facets)\n"
 "      --facets         count matches per source and year\n"
 "      --exact-total    verify every candidate so the total is exact\n"
+"      --no-collapse    show every reprint of a story as its own hit (by\n"
+"                       default reprints collapse into one hit that says how\n"
+"                       many similar copies matched)\n"
 "      --json           one JSON document: {query,total,offset,hits:[{rank,id,\n"
-"                       score,title,date,source,url,snippet}]}\n"
+"                       score,title,date,source,url,snippet,copies}]}\n"
 "      --count          print the exact number of matching articles\n"
-"      --show ID        print the stored article ID (with --json: as JSON)\n"
+"      --show ID        print the stored article ID and list its reprints\n"
+"                       (ids, dates, sources, titles; with --json: as JSON)\n"
 "      --batch          read one query per line from stdin, write one JSON\n"
 "                       line per query (with took_ms), in one warm process\n"
 "      --timeout SEC    give up a query after SEC seconds (default 10)\n"
@@ -69,6 +73,9 @@ static void print_text(const fupin_result *r, int tty)
                h->date, h->source, h->id, h->score);
         if (h->snippet)
             printf("   %s\n", h->snippet);
+        if (h->copies)
+            printf("   + %u similar cop%s (fupin-search --show %s)\n", (unsigned)h->copies,
+                   h->copies == 1 ? "y" : "ies", h->id);
     }
     if (r->nsources || r->nyears) {
         printf("\nsources:");
@@ -123,15 +130,22 @@ static int do_query(cli *c, const char *q, size_t len, int batch)
 static int do_show(cli *c, const char *id)
 {
     fupin_article a;
-    int rc = fupin_search_article(c->s, id, strlen(id), &a);
+    fupin_result *copies = NULL;
+    /* Copies first: the article's fields point into the searcher only
+     * until its next call. */
+    int rc = fupin_search_copies(c->s, id, strlen(id), &copies);
+    if (rc == 0)
+        rc = fupin_search_article(c->s, id, strlen(id), &a);
     if (rc != 0) {
         fprintf(stderr, "fupin-search: %s\n", fupin_search_errmsg(c->s));
+        fupin_search_result_free(copies);
         return rc == FUPIN_ENOTFOUND ? EXIT_NOMATCH : EXIT_FAILED;
     }
     if (c->json) {
-        char *j = fupin_render_json_article(&a);
+        char *j = fupin_render_json_show(&a, copies);
         printf("%s\n", j ? j : "{}");
         free(j);
+        fupin_search_result_free(copies);
         return EXIT_OK;
     }
     static const char *const labels[FUPIN_F_COUNT] = {
@@ -142,6 +156,16 @@ static int do_show(cli *c, const char *id)
     printf("\n");
     fwrite(a.f[FUPIN_F_BODY].ptr, 1, a.f[FUPIN_F_BODY].len, stdout);
     printf("\n");
+    if (copies->nhits > 1) {
+        printf("\n%zu similar cop%s (reprints):\n", copies->nhits - 1,
+               copies->nhits == 2 ? "y" : "ies");
+        for (size_t i = 0; i < copies->nhits; i++) {
+            const fupin_hit *h = &copies->hits[i];
+            if (strcmp(h->id, id) != 0)
+                printf("  %s  %s  %s  %s\n", h->id, h->date, h->source, h->title);
+        }
+    }
+    fupin_search_result_free(copies);
     return EXIT_OK;
 }
 
@@ -178,7 +202,7 @@ static int parse_u32(const char *s, const char *opt, uint32_t *out)
 int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_SORT, O_FROM, O_TO, O_SOURCE, O_FACETS, O_EXACT, O_JSON,
-           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT };
+           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE };
     static const struct option longopts[] = {
         { "db", required_argument, 0, 'd' }, { "limit", required_argument, 0, 'n' },
         { "offset", required_argument, 0, O_OFFSET }, { "sort", required_argument, 0, O_SORT },
@@ -187,6 +211,7 @@ int main(int argc, char **argv)
         { "exact-total", no_argument, 0, O_EXACT }, { "json", no_argument, 0, O_JSON },
         { "count", no_argument, 0, O_COUNT }, { "show", required_argument, 0, O_SHOW },
         { "batch", no_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
+        { "no-collapse", no_argument, 0, O_NO_COLLAPSE },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     cli c = { 0 };
@@ -218,6 +243,7 @@ int main(int argc, char **argv)
         case O_SHOW: show = optarg; break;
         case O_BATCH: batch = 1; break;
         case O_TIMEOUT: c.o.time_limit = atof(optarg); break;
+        case O_NO_COLLAPSE: c.o.no_collapse = 1; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs("Try 'fupin-search --help'.\n", stderr); return EXIT_USAGE;
         }

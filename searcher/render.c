@@ -72,6 +72,8 @@ char *fupin_render_json(const char *q, size_t qlen, const fupin_result *r, int w
                               "title", jcstr(h->title), "date", jcstr(h->date),
                               "source", jcstr(h->source), "url", jcstr(h->url),
                               "snippet", h->snippet ? jcstr(h->snippet) : json_null());
+        if (o)
+            json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
         json_array_append_new(hits, o);
     }
     json_t *root = json_pack("{s:o,s:I,s:b,s:I,s:f,s:o}", "query", jstr(q, qlen),
@@ -96,5 +98,26 @@ char *fupin_render_json_article(const fupin_article *a)
     json_t *o = json_object();
     for (int f = 0; o && f < FUPIN_F_COUNT; f++)
         json_object_set_new(o, fupin_article_field_name(f), jstr(a->f[f].ptr, a->f[f].len));
+    return dump(o);
+}
+
+char *fupin_render_json_show(const fupin_article *a, const fupin_result *copies)
+{
+    json_t *o = json_object();
+    for (int f = 0; o && f < FUPIN_F_COUNT; f++)
+        json_object_set_new(o, fupin_article_field_name(f), jstr(a->f[f].ptr, a->f[f].len));
+    if (o && copies) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < copies->nhits; i++) {
+            const fupin_hit *h = &copies->hits[i];
+            if (a->f[FUPIN_F_ID].len == strlen(h->id) &&
+                memcmp(a->f[FUPIN_F_ID].ptr, h->id, a->f[FUPIN_F_ID].len) == 0)
+                continue;   /* the article itself */
+            json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", jcstr(h->id),
+                                                 "title", jcstr(h->title), "date", jcstr(h->date),
+                                                 "source", jcstr(h->source), "url", jcstr(h->url)));
+        }
+        json_object_set_new(o, "copies", arr);
+    }
     return dump(o);
 }

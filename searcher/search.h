@@ -5,6 +5,10 @@
  * documents ranked by BM25 (the index has no positions), keeps the candidates
  * in which every keyword really occurs (match.h, against the stored text),
  * and makes snippets around the matches (snippet.h).
+ *
+ * Reprints (reprint.h) collapse by default: of the matching articles of one
+ * cluster only the first in result order is a hit, and its `copies` says
+ * how many others matched; totals and paging count collapsed hits.
  */
 #ifndef FUPIN_SEARCH_H
 #define FUPIN_SEARCH_H
@@ -38,6 +42,9 @@ typedef struct fupin_search_opts {
     size_t snippet_width;        /* characters (0: 120); */
     int no_snippets;
     double time_limit;           /* seconds for the Xapian match (0: none) */
+    int no_collapse;             /* 1: show every reprint as its own hit (CLI
+                                  * --no-collapse, CGI collapse=0); 0, the
+                                  * default: reprints collapse into one hit */
 } fupin_search_opts;
 
 typedef struct fupin_hit {
@@ -45,6 +52,10 @@ typedef struct fupin_hit {
     double score;
     char *id, *title, *date, *source, *url;   /* NUL-terminated, owned by the result */
     char *snippet;               /* NULL with no_snippets */
+    char *cluster;               /* reprint cluster key (reprint.h), NULL when
+                                  * the article is in no cluster */
+    uint32_t copies;             /* other matching reprints collapsed into this
+                                  * hit (0 with no_collapse) */
 } fupin_hit;
 
 typedef struct fupin_facet {
@@ -84,6 +95,13 @@ void fupin_search_result_free(fupin_result *r);
  * until the next call on s.  FUPIN_ENOTFOUND for an unknown id,
  * FUPIN_ECORRUPT for a damaged record. */
 int fupin_search_article(fupin_search *s, const char *id, size_t len, fupin_article *a);
+
+/* The reprints of article id[0..len): its cluster, the article itself
+ * included, ordered by date then id, as hits without snippets (score 0;
+ * copies = the other members).  An article in no cluster gives one hit.
+ * Returns 0 and *out (freed with fupin_search_result_free), FUPIN_ENOTFOUND
+ * for an unknown id, or another status with a message. */
+int fupin_search_copies(fupin_search *s, const char *id, size_t len, fupin_result **out);
 
 /* Message for the last failure on s (owned by s). */
 const char *fupin_search_errmsg(const fupin_search *s);
