@@ -52,6 +52,8 @@ static const char usage[] =
 "  from=DATE, to=DATE   date range (YYYY, YYYY-MM, YYYY-MM-DD)\n"
 "  source=NAME          one source, as shown in the facets\n"
 "  sort=relevance|date|date-asc\n"
+"  collapse=0           every reprint as its own hit (default 1: reprints of a\n"
+"                       story collapse into one hit that says how many)\n"
 "  format=html|json     JSON as fupin-search --json, with facets\n"
 "  id=ID                show the stored article ID\n"
 "  opensearch=1         the OpenSearch description document\n"
@@ -273,6 +275,7 @@ static void do_search(endpoint *ep, const fupin_form *f, response *rs)
     o.date_from = f->from;
     o.date_to = f->to;
     o.source = f->source;
+    o.no_collapse = f->no_collapse;
     o.facets = 1;
     o.snippet_style = FUPIN_SNIPPET_HTML;
     o.time_limit = SEARCH_SECONDS;
@@ -297,21 +300,31 @@ static void do_search(endpoint *ep, const fupin_form *f, response *rs)
     fupin_search_result_free(r);
 }
 
+/* The article and its reprints.  The copies are looked up first: the
+ * article's fields point into the handle only until its next call. */
 static void do_article(endpoint *ep, const fupin_form *f, response *rs)
 {
     int json = f->format == FUPIN_FORM_JSON;
     fupin_article a;
-    int rc = fupin_search_article(ep->s, f->id, f->idlen, &a);
+    fupin_result *copies = NULL;
+    int rc = fupin_search_copies(ep->s, f->id, f->idlen, &copies);
+    if (rc && rc != FUPIN_ENOTFOUND) {
+        /* The article can still be shown, without its copies. */
+        fprintf(stderr, "fupin.cgi: %s: reprints of an article: %s\n", fupin_strerror(rc),
+                fupin_search_errmsg(ep->s));
+    }
+    rc = rc == FUPIN_ENOTFOUND ? rc : fupin_search_article(ep->s, f->id, f->idlen, &a);
     if (rc == FUPIN_ENOTFOUND) {
         set_error(rs, json, f, 404, "no article with this id");
     } else if (rc) {
         server_error(ep, rs, json, f, rc, fupin_search_errmsg(ep->s));
     } else if (json) {
-        rs->body = fupin_render_json_article(&a);
+        rs->body = fupin_render_json_show(&a, copies);
         rs->len = rs->body ? strlen(rs->body) : 0;
-    } else if (fupin_web_article(f, &a, &rs->body, &rs->len) != 0) {
+    } else if (fupin_web_article(f, &a, copies, &rs->body, &rs->len) != 0) {
         rs->body = NULL;
     }
+    fupin_search_result_free(copies);
 }
 
 static void do_opensearch(response *rs)

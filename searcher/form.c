@@ -34,12 +34,13 @@ typedef struct form_state {
 } form_state;
 
 enum { P_UNKNOWN, P_Q, P_PAGE, P_OFFSET, P_N, P_FORMAT, P_FROM, P_TO, P_SOURCE, P_SORT,
-       P_ID, P_OPENSEARCH };
+       P_ID, P_OPENSEARCH, P_COLLAPSE };
 
 static const struct { const char *name; int p; } names[] = {
     { "q", P_Q }, { "page", P_PAGE }, { "offset", P_OFFSET }, { "n", P_N },
     { "format", P_FORMAT }, { "from", P_FROM }, { "to", P_TO }, { "source", P_SOURCE },
     { "sort", P_SORT }, { "id", P_ID }, { "opensearch", P_OPENSEARCH },
+    { "collapse", P_COLLAPSE },
 };
 
 static int fail(form_state *st, int rc, const char *msg)
@@ -247,6 +248,16 @@ static int pair(form_state *st, const char *name, size_t nlen, const char *v, si
         else
             rc = fail(st, FUPIN_EFORMAT, "sort is relevance, date or date-asc");
         break;
+    case P_COLLAPSE:
+        if ((rc = word_value(st, "collapse", v, vlen, word)) != 0)
+            break;
+        if (strcmp(word, "1") == 0 || !word[0])
+            f->no_collapse = 0;
+        else if (strcmp(word, "0") == 0)
+            f->no_collapse = 1;
+        else
+            rc = fail(st, FUPIN_EFORMAT, "collapse is 0 or 1");
+        break;
     case P_OPENSEARCH:
         f->opensearch = 1;
         break;
@@ -393,6 +404,8 @@ int fupin_form_encode(const fupin_form *f, char **out, size_t *out_len)
     }
     if (f->sort > 0 && f->sort < 3)
         p += sprintf(p, "%ssort=%s", p > buf ? "&" : "", sorts[f->sort]);
+    if (f->no_collapse)
+        p += sprintf(p, "%scollapse=0", p > buf ? "&" : "");
     if (f->limit != FUPIN_FORM_DEFAULT_LIMIT)
         p += sprintf(p, "%sn=%u", p > buf ? "&" : "", (unsigned)f->limit);
     if (f->offset && f->limit && f->offset % f->limit == 0)

@@ -16,6 +16,7 @@
  *   from, to dates (YYYY, YYYY-MM, YYYY-MM-DD, ...), from not after to
  *   source   exact source name, as shown in facets
  *   sort     relevance (default), date (newest first), date-asc
+ *   collapse 1 (default): reprints collapse into one hit; 0: every copy
  *   id       an article to show instead of searching
  *   opensearch  present (any value): the OpenSearch description
  */
@@ -47,6 +48,7 @@ typedef struct fupin_form {
     uint32_t limit;
     int sort;                    /* enum fupin_sort (search.h) */
     int format;                  /* enum fupin_form_format */
+    int no_collapse;             /* collapse=0 */
     int opensearch;
     void *own_;                  /* private: the memory behind the strings */
 } fupin_form;
@@ -63,8 +65,8 @@ int fupin_form_parse(const char *query, size_t qlen, const char *body, size_t bl
 void fupin_form_free(fupin_form *f);
 
 /* The query string ("q=...&source=...", no leading '?') that parses back to
- * f's search: q, source, from, to, sort, n and page (or offset when it is not
- * on a page boundary), format; defaults are left out, id and opensearch are
+ * f's search: q, source, from, to, sort, collapse, n and page (or offset when
+ * it is not on a page boundary), format; defaults are left out, id and opensearch are
  * not included.  Returns 0 and *out (malloc'd, NUL-terminated; out_len may
  * be NULL), or FUPIN_ENOMEM with *out NULL. */
 int fupin_form_encode(const fupin_form *f, char **out, size_t *out_len);

@@ -173,6 +173,9 @@ static const char css[] =
     "padding:0 10px;margin:0 6px 8px 0;font-size:13px}"
     "ol.hits{list-style:none;margin:0;padding:0}.hit{margin:0 0 22px}"
     ".hit h2{font-size:18px;font-weight:500;margin:0}.meta{font-size:13px;color:#2f7d32}"
+    ".copies{font-size:13px}.copies a{color:#6b6b6b}"
+    "section.copies{margin-top:24px;border-top:1px solid #e4e2dc}section.copies h2{font-size:16px}"
+    "section.copies ul{padding-left:1.2em}section.copies a{color:#1a4fa0}"
     ".snippet{margin:2px 0;color:#333}.snippet b,mark{color:#b3261e;background:none;font-weight:700}"
     ".pager{margin:24px 0;font-size:15px}.pager a,.pager span{display:inline-block;"
     "min-width:32px;padding:2px 8px;margin-right:4px;text-align:center;border-radius:4px}"
@@ -227,6 +230,8 @@ static void search_form(sb *b, const fupin_form *f)
         putf(b, "<option value=\"%s\"%s>%s</option>", sorts[i][0],
              f && f->sort == i ? " selected" : "", sorts[i][1]);
     puts_(b, "</select></label>");
+    putf(b, "<label><input type=\"checkbox\" name=\"collapse\" value=\"0\"%s> 显示全部转载</label>",
+         f && f->no_collapse ? " checked" : "");
     if (f && f->limit != FUPIN_FORM_DEFAULT_LIMIT)
         putf(b, "<input type=\"hidden\" name=\"n\" value=\"%u\">", (unsigned)f->limit);
     puts_(b, "</div></form></header>\n");
@@ -296,7 +301,7 @@ static void chip(sb *b, const fupin_form *without, const char *label, const char
 
 static void chips(sb *b, const fupin_form *f)
 {
-    if (!f->source && !f->from && !f->to)
+    if (!f->source && !f->from && !f->to && !f->no_collapse)
         return;
     fupin_form v = *f;
     v.offset = 0;
@@ -315,6 +320,14 @@ static void chips(sb *b, const fupin_form *f)
         puts_(b, " 至 ");
         escz(b, f->to ? f->to : "…");
         puts_(b, " ×</a>");
+        v.from = f->from;
+        v.to = f->to;
+    }
+    if (f->no_collapse) {
+        v.no_collapse = 0;
+        puts_(b, "<a title=\"合并相似报道\"");
+        href(b, &v, NULL, NULL, 0);
+        puts_(b, ">显示全部转载 ×</a>");
     }
     puts_(b, "</p>\n");
 }
@@ -337,6 +350,12 @@ static void hit(sb *b, const fupin_form *f, const fupin_hit *h)
         escz(b, h->source);
     }
     puts_(b, "</div>\n");
+    if (h->copies) {
+        /* The article view lists the copies. */
+        puts_(b, "<div class=\"copies\"><a");
+        href(b, &v, "id", h->id, strlen(h->id));
+        putf(b, ">另有 %u 篇相似报道</a></div>\n", (unsigned)h->copies);
+    }
     if (h->snippet) {
         /* Already escaped by the library (FUPIN_SNIPPET_HTML), with <b> marks. */
         puts_(b, "<p class=\"snippet\">");
@@ -509,7 +528,44 @@ static int web_url(const fupin_str *u)
            (u->len > 8 && strncasecmp(u->ptr, "https://", 8) == 0);
 }
 
-int fupin_web_article(const fupin_form *f, const fupin_article *a, char **out, size_t *out_len)
+/* The other articles of a's reprint cluster, as links to their views. */
+static void copies(sb *b, const fupin_form *f, const fupin_article *a, const fupin_result *c)
+{
+    const fupin_str *id = &a->f[FUPIN_F_ID];
+    size_t n = 0;
+    for (size_t i = 0; c && i < c->nhits; i++)
+        n += !(strlen(c->hits[i].id) == id->len && memcmp(c->hits[i].id, id->ptr, id->len) == 0);
+    if (!n)
+        return;
+    fupin_form v = { 0 };
+    if (f)
+        v = *f;
+    v.offset = 0;
+    putf(b, "<section class=\"copies\" id=\"copies\"><h2>相似报道（%zu 篇）</h2><ul>\n", n);
+    for (size_t i = 0; i < c->nhits; i++) {
+        const fupin_hit *h = &c->hits[i];
+        if (strlen(h->id) == id->len && memcmp(h->id, id->ptr, id->len) == 0)
+            continue;
+        puts_(b, "<li><a");
+        href(b, &v, "id", h->id, strlen(h->id));
+        puts_(b, ">");
+        if (h->title && h->title[0])
+            escz(b, h->title);
+        else
+            puts_(b, "（无标题）");
+        puts_(b, "</a> <span class=\"meta\">");
+        escz(b, h->date);
+        if (h->source && h->source[0]) {
+            puts_(b, " · ");
+            escz(b, h->source);
+        }
+        puts_(b, "</span></li>\n");
+    }
+    puts_(b, "</ul></section>\n");
+}
+
+int fupin_web_article(const fupin_form *f, const fupin_article *a, const fupin_result *c,
+                      char **out, size_t *out_len)
 {
     sb b = { 0 };
     const fupin_str *t = &a->f[FUPIN_F_TITLE], *u = &a->f[FUPIN_F_URL];
@@ -543,6 +599,7 @@ int fupin_web_article(const fupin_form *f, const fupin_article *a, char **out, s
         puts_(&b, "</p>\n");
     }
     paragraphs(&b, a->f[FUPIN_F_BODY].ptr, a->f[FUPIN_F_BODY].len);
+    copies(&b, f, a, c);
     puts_(&b, "</article>\n</main></div>\n");
     foot(&b);
     return finish(&b, out, out_len);

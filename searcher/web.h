@@ -24,13 +24,17 @@
 int fupin_web_home(const fupin_form *f, char **out, size_t *out_len);
 
 /* The results of f's search: count and time, hits (title linking to the
- * article view, date, source, snippet), paging, and the source and year
+ * article view, date, source, the number of reprints collapsed into the hit
+ * as a link to that view, snippet), paging, and the source and year
  * facets of r (when it has them) as links that narrow the search. */
 int fupin_web_results(const fupin_form *f, const fupin_result *r, char **out, size_t *out_len);
 
 /* The stored article a: title, source, date, link to the original (http and
- * https URLs only), byline, body paragraphs; a link back to f's search. */
-int fupin_web_article(const fupin_form *f, const fupin_article *a, char **out, size_t *out_len);
+ * https URLs only), byline, body paragraphs; a link back to f's search; and
+ * the other articles of copies (fupin_search_copies: a's reprint cluster,
+ * a itself is skipped) as links.  copies may be NULL. */
+int fupin_web_article(const fupin_form *f, const fupin_article *a, const fupin_result *copies,
+                      char **out, size_t *out_len);
 
 /* An error page for HTTP status code http_status with message msg (any
  * bytes; escaped).  f may be NULL (the form could not be parsed). */

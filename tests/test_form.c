@@ -148,6 +148,17 @@ static void test_values(void)
     f = expect("from=2019&to=2019", 0);
     CHECK(f != NULL, "one year is from=Y&to=Y");
     fupin_form_free(f);
+    f = expect("q=x", 0);
+    CHECK(f && !f->no_collapse, "reprints collapse by default");
+    fupin_form_free(f);
+    f = expect("q=x&collapse=0", 0);
+    CHECK(f && f->no_collapse, "collapse=0");
+    fupin_form_free(f);
+    f = expect("q=x&collapse=0&collapse=1", 0);
+    CHECK(f && !f->no_collapse, "collapse=1");
+    fupin_form_free(f);
+    expect("collapse=no", FUPIN_EFORMAT);
+    expect("collapse=00", FUPIN_EFORMAT);
     expect("format=xml", FUPIN_EFORMAT);
     expect("sort=random", FUPIN_EFORMAT);
     expect("format=jsonjsonjsonjsonjson", FUPIN_EFORMAT);
@@ -186,7 +197,8 @@ static void roundtrip(const char *get)
               "source survives: %s", qs);
         CHECK((!f->from) == (!g->from) && (!f->to) == (!g->to), "dates survive: %s", qs);
         CHECK(f->limit == g->limit && f->offset == g->offset && f->sort == g->sort &&
-              f->format == g->format, "numbers and words survive: %s", qs);
+              f->format == g->format && f->no_collapse == g->no_collapse,
+              "numbers and words survive: %s", qs);
         CHECK(!g->id && !g->opensearch, "id and opensearch are not carried: %s", qs);
     }
     for (const char *p = qs; p && *p; p++)
@@ -207,6 +219,11 @@ static void test_encode(void)
                            "&source=a%26b&page=2") == 0, "canonical form: '%s'", qs ? qs : "");
     free(qs);
     fupin_form_free(f);
+    f = expect("collapse=0&sort=date&q=x&collapse=0", 0);
+    CHECK(f && fupin_form_encode(f, &qs, NULL) == 0, "encode");
+    CHECK(qs && strcmp(qs, "q=x&sort=date&collapse=0") == 0, "collapse=0 kept: '%s'", qs ? qs : "");
+    free(qs);
+    fupin_form_free(f);
 
     char buf[16];
     CHECK(fupin_form_escape("a b/<", 5, buf) == 9 && memcmp(buf, "a+b%2F%3C", 9) == 0,
@@ -214,6 +231,7 @@ static void test_encode(void)
 
     roundtrip("q=x&n=7&offset=3");
     roundtrip("q=x&n=7&page=4&sort=date-asc&format=json");
+    roundtrip("q=x&collapse=0&page=2");
     roundtrip("source=%E4%BA%BA%E6%B0%91%E6%97%A5%E6%8A%A5&from=2019&to=2019-12-31");
     roundtrip("q=%3Cscript%3E%22%27%26+-%E7%96%AB%E6%83%85&sort=date&id=x&opensearch=1");
     roundtrip("");

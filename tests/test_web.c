@@ -46,7 +46,7 @@ static void test_results(void)
     fupin_hit hits[2] = {
         { .rank = 5, .score = 1.0, .id = "id&1", .title = (char *)evil,
           .date = "2019-12-21 10:48", .source = (char *)evil, .url = "javascript:x",
-          .snippet = "…<b>驻村</b>&lt;i&gt;…" },
+          .snippet = "…<b>驻村</b>&lt;i&gt;…", .copies = 3 },
         { .rank = 6, .score = 0.5, .id = "id/2", .title = "", .date = "2020-01-02",
           .source = "人民日报", .url = "" },
     };
@@ -96,6 +96,22 @@ static void test_results(void)
     const char *y21 = strstr(page, ">2021<"), *y19 = strstr(page, ">2019<");
     CHECK(y21 && y19 && y21 < y19, "years newest first");
     CHECK(strstr(page, "来源：S&amp;S ×"), "active source shown as a removable chip");
+    CHECK(count(page, "篇相似报道") == 1 &&
+          strstr(page, "<div class=\"copies\"><a href=\"?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E"
+                       "%22%27&amp;source=S%26S&amp;n=2&amp;id=id%261\">另有 3 篇相似报道</a></div>"),
+          "collapsed copies counted, linking to the article view");
+    CHECK(!strstr(page, "显示全部转载 ×") && !strstr(page, "value=\"0\" checked"),
+          "collapsing is on");
+    free(page);
+    fupin_form_free(f);
+
+    f = form("q=x&collapse=0&page=2");
+    CHECK(fupin_web_results(f, &r, &page, NULL) == 0 && page, "results without collapsing");
+    CHECK(page && strstr(page, "name=\"collapse\" value=\"0\" checked>"), "box ticked");
+    CHECK(page && strstr(page, "<a title=\"合并相似报道\" href=\"?q=x\">显示全部转载 ×</a>"),
+          "chip that turns collapsing back on");
+    CHECK(page && strstr(page, "href=\"?q=x&amp;collapse=0&amp;page=3\""),
+          "paging keeps collapse=0");
     free(page);
     fupin_form_free(f);
 
@@ -116,8 +132,27 @@ static void test_article(void)
                           S("https://example.org/a?b=1&c=\"2\""), S("记者 张三\n通讯员 李四"),
                           S("第一段。\n\n  第二段<b>不是标记</b>。\r\n") } };
 #undef S
+    fupin_hit ch[3] = {
+        { .id = "a0", .title = (char *)evil, .date = "2019-12-20", .source = "新华社", .copies = 2 },
+        { .id = "a1", .title = "self", .date = "2019-12-21", .source = "人民日报", .copies = 2 },
+        { .id = "a2", .title = "", .date = "2019-12-22", .source = "", .copies = 2 },
+    };
+    fupin_result cr = { .total = 3, .total_exact = 1, .hits = ch, .nhits = 3 };
     char *page = NULL;
-    CHECK(fupin_web_article(f, &a, &page, NULL) == 0 && page, "article page built");
+    CHECK(fupin_web_article(f, &a, &cr, &page, NULL) == 0 && page, "article page built");
+    safe_page(page, "article with copies");
+    CHECK(page && strstr(page, "相似报道（2 篇）"), "copies listed, the article itself not");
+    CHECK(page && !strstr(page, ">self<"), "the article is not its own copy");
+    CHECK(page && strstr(page, "<li><a href=\"?q=%E9%A9%BB%E6%9D%91&amp;id=a0\">&lt;script&gt;"),
+          "copy linked, title escaped");
+    CHECK(page && strstr(page, "id=a2\">（无标题）</a> <span class=\"meta\">2019-12-22</span>"),
+          "untitled copy");
+    free(page);
+    cr.nhits = 0;
+    CHECK(fupin_web_article(f, &a, &cr, &page, NULL) == 0 && page && !strstr(page, "相似报道"),
+          "no copies, no list");
+    free(page);
+    CHECK(fupin_web_article(f, &a, NULL, &page, NULL) == 0 && page, "article page built");
     safe_page(page, "article");
     if (page) {
         CHECK(strstr(page, "<h1>&lt;script&gt;"), "title escaped");

@@ -97,7 +97,8 @@ static void check_roundtrip(const fupin_form *f)
     REQUIRE((!g->from && !f->from) || (g->from && f->from && !strcmp(g->from, f->from)));
     REQUIRE((!g->to && !f->to) || (g->to && f->to && !strcmp(g->to, f->to)));
     REQUIRE(g->offset == f->offset && g->limit == f->limit && g->sort == f->sort &&
-            g->format == f->format && !g->id && !g->opensearch);
+            g->format == f->format && g->no_collapse == f->no_collapse && !g->id &&
+            !g->opensearch);
     fupin_form_free(g);
     free(qs);
 }
