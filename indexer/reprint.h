@@ -3,9 +3,9 @@
  * The same story is reprinted by many portals: re-wrapped, with a portal's
  * header or footer lines, with its first or last paragraph cut.  Each
  * article's normalised body is cut into shingles of FUPIN_REPRINT_SHINGLE
- * consecutive atoms (tokenize.h: CJK characters and whole words; spaces,
- * line breaks and punctuation are not atoms, so re-wrapping changes
- * nothing).  Its signature keeps, for FUPIN_REPRINT_K independent hash
+ * consecutive characters of its atoms (tokenize.h: letters and digits;
+ * spaces, line breaks and punctuation are left out, so re-wrapping, even
+ * inside a number, changes nothing).  Its signature keeps, for FUPIN_REPRINT_K independent hash
  * functions, 16 bits identifying the shingle with the smallest hash: the
  * share of positions where two signatures agree estimates the Jaccard
  * similarity of the two shingle sets.  Two articles are reprints of each
@@ -18,7 +18,8 @@
  * the 3 bits at which SimHash still tells reprints from other articles.
  * MinHash estimates the share of shingles in common directly, and a
  * threshold of one half keeps cut reprints while separate reports on one
- * topic share a few percent (measured: tests/tools/reprint_eval.c).
+ * topic agree in at most 30 of 64 positions (measured with
+ * tests/tools/reprint_eval.c; see tests/reprint_set.h for the test set).
  *
  * Bodies with fewer than FUPIN_REPRINT_MIN_SHINGLES shingles get an exact
  * signature instead, a hash of title and body: short notices ("详见附件")
