@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "terms.h"
+#include "status.h"
+#include "tokenize.h"
 
 uint64_t fupin_terms_hash(const char *s, size_t len)
 {
@@ -24,4 +26,29 @@ size_t fupin_terms_idterm(const char *id, size_t len, char buf[FUPIN_MAX_TERM + 
     }
     return (size_t)snprintf(buf, FUPIN_MAX_TERM + 1, "%s#%016llx", FUPIN_PREFIX_ID,
                             (unsigned long long)fupin_terms_hash(id, len));
+}
+
+int fupin_terms_scheme_flags(const char *name, size_t len, unsigned *flags)
+{
+    static const struct { const char *name; unsigned flags; } known[] = {
+        { FUPIN_SCHEME_ALL_UNIGRAMS, FUPIN_TOK_ALL_UNIGRAMS },
+        { FUPIN_SCHEME_FINAL_UNIGRAMS, 0 },
+        { FUPIN_SCHEME_ALL_UNIGRAMS FUPIN_SCHEME_JOIN_SUFFIX, FUPIN_TOK_ALL_UNIGRAMS | FUPIN_TOK_JOINS },
+        { FUPIN_SCHEME_FINAL_UNIGRAMS FUPIN_SCHEME_JOIN_SUFFIX, FUPIN_TOK_JOINS },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i].name) == len && memcmp(known[i].name, name, len) == 0) {
+            *flags = known[i].flags;
+            return 0;
+        }
+    *flags = 0;
+    return FUPIN_EFORMAT;
+}
+
+const char *fupin_terms_scheme_name(unsigned flags)
+{
+    if (flags & FUPIN_TOK_JOINS)
+        return flags & FUPIN_TOK_ALL_UNIGRAMS ? FUPIN_SCHEME_ALL_UNIGRAMS FUPIN_SCHEME_JOIN_SUFFIX
+                                              : FUPIN_SCHEME_FINAL_UNIGRAMS FUPIN_SCHEME_JOIN_SUFFIX;
+    return flags & FUPIN_TOK_ALL_UNIGRAMS ? FUPIN_SCHEME_ALL_UNIGRAMS : FUPIN_SCHEME_FINAL_UNIGRAMS;
 }

@@ -21,6 +21,8 @@
  * normalised body, binary; absent for an article without letters),
  * FUPIN_SLOT_CLUSTER the key of the article's cluster of reprints (the
  * smallest id in it; absent outside clusters); both are reprint.h's.
+ * Join terms: with the "+join" schemes (every database fupin-index makes),
+ * a word glued to a CJK character is also one term ("2019年", "第5").
  * Metadata: FUPIN_META_FORMAT, FUPIN_META_SCHEME, FUPIN_META_DICT (id of the
  * dictionary new records use, 8 hex digits), and the dictionaries themselves
  * (docstore.h).
@@ -44,6 +46,7 @@ enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SL
 #define FUPIN_FORMAT_VERSION "1"
 #define FUPIN_SCHEME_FINAL_UNIGRAMS "bigram+final-unigram"
 #define FUPIN_SCHEME_ALL_UNIGRAMS "bigram+unigram"
+#define FUPIN_SCHEME_JOIN_SUFFIX "+join"   /* word/CJK join terms (tokenize.h) */
 
 /* Xapian's limit on a term is 245 bytes; ids longer than this are hashed. */
 #define FUPIN_MAX_TERM 240
@@ -58,5 +61,14 @@ size_t fupin_terms_idterm(const char *id, size_t len, char buf[FUPIN_MAX_TERM + 
 
 /* FNV-1a 64 of s[0..len): stable across machines and runs (shard choice). */
 uint64_t fupin_terms_hash(const char *s, size_t len);
+
+/* The tokenizer flags (tokenize.h) a database's scheme name stands for:
+ * FUPIN_TOK_ALL_UNIGRAMS for FUPIN_SCHEME_ALL_UNIGRAMS, FUPIN_TOK_JOINS when
+ * it ends in FUPIN_SCHEME_JOIN_SUFFIX.  Returns 0 and *flags, or
+ * FUPIN_EFORMAT for a name this version does not know. */
+int fupin_terms_scheme_flags(const char *name, size_t len, unsigned *flags);
+
+/* The scheme name of tokenizer flags (a static string). */
+const char *fupin_terms_scheme_name(unsigned flags);
 
 #endif

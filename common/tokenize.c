@@ -222,19 +222,25 @@ int fupin_tokenize(const char *text, size_t len, unsigned flags,
                    fupin_token_cb cb, void *ctx)
 {
     scanner sc = { (const uint8_t *)text, len, 0, 0, 0 };
-    fupin_atom a, prev = { 0, 0, 0, 0 };
+    fupin_atom a, prev = { 0, 0, 0, 0 }, last = { 0, 0, 0, 0 };
     fupin_token t;
     uint32_t pos = 0;
-    int have_cjk = 0, r;
+    int have_cjk = 0, have_last = 0, r;
     const int all = (flags & FUPIN_TOK_ALL_UNIGRAMS) != 0;
+    const int joins = (flags & FUPIN_TOK_JOINS) != 0;
 
     if (!cb || (!text && len) || len > UINT32_MAX)
         return FUPIN_EINVAL;
     while (next_atom(&sc, &a)) {
+        /* a word glued to a CJK character, either way round, and not cut */
+        int join = joins && have_last && a.glued && last.kind != a.kind &&
+                   (a.kind == FUPIN_ATOM_WORD ? a.len : last.len) <= FUPIN_TOK_MAX_WORD;
         if (a.kind == FUPIN_ATOM_CJK) {
             int cont = have_cjk && a.glued;
             if (have_cjk && !cont && !all)
                 EMIT(FUPIN_TOKEN_UNIGRAM, prev.off, prev.len);
+            if (join)
+                EMIT(FUPIN_TOKEN_JOIN, last.off, a.off + a.len - last.off);
             if (cont)
                 EMIT(FUPIN_TOKEN_BIGRAM, prev.off, a.off + a.len - prev.off);
             if (all)
@@ -246,7 +252,11 @@ int fupin_tokenize(const char *text, size_t len, unsigned flags,
                 EMIT(FUPIN_TOKEN_UNIGRAM, prev.off, prev.len);
             have_cjk = 0;
             EMIT(FUPIN_TOKEN_WORD, a.off, word_cut((const uint8_t *)text + a.off, a.len));
+            if (join)
+                EMIT(FUPIN_TOKEN_JOIN, last.off, a.off + a.len - last.off);
         }
+        last = a;
+        have_last = 1;
     }
     if (have_cjk && !all)
         EMIT(FUPIN_TOKEN_UNIGRAM, prev.off, prev.len);

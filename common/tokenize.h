@@ -19,7 +19,11 @@
  * the run's last character is also a unigram token (so a run of one
  * character gives just that unigram).  With FUPIN_TOK_ALL_UNIGRAMS every CJK
  * character gives a unigram.  No token spans punctuation, space or a script
- * change.
+ * change, except joins: with FUPIN_TOK_JOINS, a word glued to a CJK
+ * character gives a join token of the two ("2019年" in "2019年", "第5" in
+ * "第5名"), so that a number with its unit is one term: the searcher
+ * decides such keywords exactly without reading the text.  Words longer
+ * than FUPIN_TOK_MAX_WORD bytes give no join.
  */
 #ifndef FUPIN_TOKENIZE_H
 #define FUPIN_TOKENIZE_H
@@ -41,7 +45,8 @@ typedef struct fupin_atom {
 enum fupin_token_kind {
     FUPIN_TOKEN_WORD = 1,
     FUPIN_TOKEN_BIGRAM = 2,
-    FUPIN_TOKEN_UNIGRAM = 3
+    FUPIN_TOKEN_UNIGRAM = 3,
+    FUPIN_TOKEN_JOIN = 4
 };
 
 typedef struct fupin_token {
@@ -52,7 +57,7 @@ typedef struct fupin_token {
     uint32_t pos;      /* 0-based ordinal of the token in the text */
 } fupin_token;
 
-enum { FUPIN_TOK_ALL_UNIGRAMS = 1u << 0 };
+enum { FUPIN_TOK_ALL_UNIGRAMS = 1u << 0, FUPIN_TOK_JOINS = 1u << 1 };
 
 /* Callbacks return 0 to go on; any other value stops the walk and is
  * returned by the walking function. */
@@ -65,8 +70,9 @@ typedef int (*fupin_token_cb)(void *ctx, const fupin_token *t);
 int fupin_tokenize_atoms(const char *text, size_t len, fupin_atom_cb cb, void *ctx);
 
 /* Calls cb for each token of text[0..len) in order of offset (a run's
- * unigram comes after the bigram that ends at it).  flags: 0 or
- * FUPIN_TOK_ALL_UNIGRAMS.  Returns 0, or the first non-zero value of cb;
+ * unigram comes after the bigram that ends at it; a join comes after the
+ * word, or before the bigram, that it ends with).  flags: 0 or any of
+ * FUPIN_TOK_ALL_UNIGRAMS, FUPIN_TOK_JOINS.  Returns 0, or the first non-zero value of cb;
  * FUPIN_EINVAL as for fupin_tokenize_atoms(). */
 int fupin_tokenize(const char *text, size_t len, unsigned flags,
                    fupin_token_cb cb, void *ctx);

@@ -281,7 +281,8 @@ done:
 }
 
 /* Reads the scheme and dictionary a database already has.  Returns 1 when
- * the database existed with fupin metadata, 0 when it is new. */
+ * the database existed with fupin metadata, 0 when it is new, -1 when its
+ * scheme is unknown (made by a newer fupin). */
 static int load_existing(run *r)
 {
     fupin_xdb *db = NULL;
@@ -294,9 +295,9 @@ static int load_existing(run *r)
     if (fupin_xdb_open(r->targets[0], 0, eb, sizeof eb, &db) != 0)
         return 0;
     if (fupin_xdb_get_metadata(db, FUPIN_META_SCHEME, &val, &len) == 0 && len) {
-        found = 1;
-        r->tok_flags = strcmp(val, FUPIN_SCHEME_ALL_UNIGRAMS) == 0 ? FUPIN_TOK_ALL_UNIGRAMS : 0;
-        r->scheme = r->tok_flags ? FUPIN_SCHEME_ALL_UNIGRAMS : FUPIN_SCHEME_FINAL_UNIGRAMS;
+        /* an index keeps the scheme it was made with */
+        found = fupin_terms_scheme_flags(val, len, &r->tok_flags) == 0 ? 1 : -1;
+        r->scheme = fupin_terms_scheme_name(r->tok_flags);
     }
     free(val);
     val = NULL;
@@ -680,7 +681,7 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
     size_t wsize = 0;
     uint64_t in_total = 0;
     fupin_dump *probe = NULL;
-    int rc;
+    int rc, ex;
 
     if (errbuf && errlen)
         errbuf[0] = '\0';
@@ -693,12 +694,17 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
     r.jobs = o->jobs > 1 ? o->jobs : 1;
     if (r.jobs > MAX_TARGETS)
         r.jobs = MAX_TARGETS;
-    r.tok_flags = o->final_unigrams ? 0 : FUPIN_TOK_ALL_UNIGRAMS;
-    r.scheme = o->final_unigrams ? FUPIN_SCHEME_FINAL_UNIGRAMS : FUPIN_SCHEME_ALL_UNIGRAMS;
+    r.tok_flags = (o->final_unigrams ? 0 : FUPIN_TOK_ALL_UNIGRAMS) | FUPIN_TOK_JOINS;
+    r.scheme = fupin_terms_scheme_name(r.tok_flags);
 
     if ((rc = plan_layout(&r)) != 0)
         goto done;
-    if (!load_existing(&r) || !r.dict) {
+    if ((ex = load_existing(&r)) < 0) {
+        rc = fail(&r, FUPIN_EFORMAT, "%s: its index scheme is not one this version of fupin knows",
+                  o->db);
+        goto done;
+    }
+    if (!ex || !r.dict) {
         if ((rc = train_dict(&r)) != 0) {
             rc = fail(&r, rc, "training the compression dictionary: %s", fupin_strerror(rc));
             goto done;

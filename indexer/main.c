@@ -30,7 +30,7 @@ static const char usage[] =
 "  -j, --jobs N         worker processes (default: number of CPUs)\n"
 "      --shards N       a new database of N shards (a directory with a stub)\n"
 "      --batch N        articles per commit (default 2000)\n"
-"      --level N        zstd level for stored articles (default 9)\n"
+"      --level N        zstd level for stored articles (default 6)\n"
 "      --dict-size N    bytes of the trained dictionary of a new database\n"
 "                       (default 1048576)\n"
 "      --final-unigrams new database: index only the last CJK character of\n"

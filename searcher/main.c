@@ -50,6 +50,7 @@ static const char usage[] =
 "      --batch          read one query per line from stdin, write one JSON\n"
 "                       line per query (with took_ms), in one warm process\n"
 "      --timeout SEC    give up a query after SEC seconds (default 10)\n"
+"      --bm25 K1,B      BM25 parameters (default 1.2,0.75; see README)\n"
 "  -h, --help           this help\n"
 "\n"
 "Exit status: 0 hits found (or article shown), 1 no match (or no such\n"
@@ -202,7 +203,7 @@ static int parse_u32(const char *s, const char *opt, uint32_t *out)
 int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_SORT, O_FROM, O_TO, O_SOURCE, O_FACETS, O_EXACT, O_JSON,
-           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE };
+           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE, O_BM25 };
     static const struct option longopts[] = {
         { "db", required_argument, 0, 'd' }, { "limit", required_argument, 0, 'n' },
         { "offset", required_argument, 0, O_OFFSET }, { "sort", required_argument, 0, O_SORT },
@@ -211,10 +212,11 @@ int main(int argc, char **argv)
         { "exact-total", no_argument, 0, O_EXACT }, { "json", no_argument, 0, O_JSON },
         { "count", no_argument, 0, O_COUNT }, { "show", required_argument, 0, O_SHOW },
         { "batch", no_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
-        { "no-collapse", no_argument, 0, O_NO_COLLAPSE },
+        { "no-collapse", no_argument, 0, O_NO_COLLAPSE }, { "bm25", required_argument, 0, O_BM25 },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     cli c = { 0 };
+    fupin_search_config cfg = { 0 };
     const char *show = NULL;
     int batch = 0, ch, rc;
     char err[1024];
@@ -244,6 +246,17 @@ int main(int argc, char **argv)
         case O_BATCH: batch = 1; break;
         case O_TIMEOUT: c.o.time_limit = atof(optarg); break;
         case O_NO_COLLAPSE: c.o.no_collapse = 1; break;
+        case O_BM25: {
+            char *end;
+            cfg.k1 = strtod(optarg, &end);
+            if (*end == ',')
+                cfg.b = strtod(end + 1, &end);
+            if (*end || !(cfg.k1 > 0 && cfg.k1 <= 10) || !(cfg.b > 0 && cfg.b <= 1)) {
+                fprintf(stderr, "fupin-search: --bm25 wants K1,B with 0 < K1 <= 10 and 0 < B <= 1, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs("Try 'fupin-search --help'.\n", stderr); return EXIT_USAGE;
         }
@@ -255,7 +268,7 @@ int main(int argc, char **argv)
         fputs("fupin-search: no QUERY given\nTry 'fupin-search --help'.\n", stderr);
         return EXIT_USAGE;
     }
-    if ((rc = fupin_search_open(c.db, NULL, &c.s, err, sizeof err)) != 0) {
+    if ((rc = fupin_search_open(c.db, &cfg, &c.s, err, sizeof err)) != 0) {
         fprintf(stderr, "fupin-search: cannot open database %s: %s\n", c.db, err);
         return EXIT_FAILED;
     }

@@ -5,8 +5,9 @@
  * no positions: a superset of the texts holding the run); a run of one
  * character needs any term that starts with it (a wildcard over bigrams and
  * run-final unigrams, or its own unigram when the database has them all);
- * a word needs its word term.  A keyword that is one word, one character or
- * one bigram is decided exactly by its term; anything longer is verified
+ * a word needs its word term; a word glued to a CJK character needs their
+ * join term too, when the database has them.  A keyword that is one word,
+ * one character, one bigram or one join is decided exactly by its term; anything longer is verified
  * against the text, which is what makes a CJK keyword match exactly that
  * run of characters.
  *
@@ -117,20 +118,19 @@ static int on_token(void *ctx, const fupin_token *t)
 typedef struct atoms {
     size_t n, cjk;
     uint32_t word_len_max;
-    int glued_pair;
+    int glued_pair;     /* the second atom is glued to the first */
 } atoms;
 
 static int on_atom(void *ctx, const fupin_atom *a)
 {
     atoms *s = ctx;
     s->n++;
-    if (a->kind == FUPIN_ATOM_CJK) {
+    if (a->glued && s->n == 2)
+        s->glued_pair = 1;
+    if (a->kind == FUPIN_ATOM_CJK)
         s->cjk++;
-        if (a->glued && s->n == 2)
-            s->glued_pair = 1;
-    } else if (a->len > s->word_len_max) {
+    else if (a->len > s->word_len_max)
         s->word_len_max = a->len;
-    }
     return 0;
 }
 
@@ -169,18 +169,20 @@ static int compile_kw(fupin_plan *p, const fupin_qnode *qn, pnode **out, fupin_x
     k.cfg = &p->cfg;
     k.prefix = field_prefix(qn->field);
     k.bigram_end = UINT32_MAX;
-    fupin_tokenize(nm.text, nm.len, 0, on_token, &k);
+    fupin_tokenize(nm.text, nm.len, p->cfg.joins ? FUPIN_TOK_JOINS : 0, on_token, &k);
     if (k.oom) {
         free_subs(k.subs, k.n);
         pnode_free(n);
         return FUPIN_ENOMEM;
     }
-    /* Exact: one atom (a whole word or one character), or two glued CJK
-     * characters (one bigram); more than 64 distinct terms are left to
+    /* Exact: one atom (a whole word or one character), two glued CJK
+     * characters (one bigram), or, with join terms, a word glued to one CJK
+     * character ("2019年", one join); more than 64 distinct terms are left to
      * verification (only the first 64 serve as candidates).  title: terms
      * are shared with the body, so title keywords are always verified. */
     n->exact = qn->field != FUPIN_QF_TITLE && !k.toomany && at.word_len_max <= FUPIN_TOK_MAX_WORD &&
-               (at.n == 1 || (at.n == 2 && at.cjk == 2 && at.glued_pair));
+               (at.n == 1 || (at.n == 2 && at.glued_pair && (at.cjk == 2 ||
+                                                              (at.cjk == 1 && p->cfg.joins))));
     *q = k.n == 1 ? k.subs[0] : fupin_xquery_combine(FUPIN_XOP_AND, k.subs, k.n);
     if (k.n != 1)
         free_subs(k.subs, k.n);

@@ -21,6 +21,7 @@ typedef struct fupin_plan fupin_plan;
 
 typedef struct fupin_plan_config {
     int all_unigrams;            /* the database has a unigram for every CJK character */
+    int joins;                   /* ... and word/CJK join terms (tokenize.h) */
     unsigned max_expansion;      /* wildcard limit for 1-character keywords */
 } fupin_plan_config;
 

@@ -30,6 +30,7 @@
 #include "query.h"
 #include "snippet.h"
 #include "../common/date.h"
+#include "../common/tokenize.h"
 #include "../common/docstore.h"
 #include "../common/normalize.h"
 #include "../common/status.h"
@@ -49,7 +50,7 @@ struct fupin_search {
     fupin_normalizer *nz[3];     /* verification: title, body, source */
     fupin_normalizer *snz;       /* snippets (with offset map) */
     fupin_search_config cfg;
-    int all_unigrams;
+    unsigned tok_flags;         /* the index scheme (terms.h) */
     char err[1024];
 };
 
@@ -109,7 +110,15 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
         snprintf(errbuf, errlen, "%s: %s", path, fupin_xdb_errmsg(s->db));
         goto fail;
     }
-    s->all_unigrams = strcmp(scheme, FUPIN_SCHEME_ALL_UNIGRAMS) == 0;
+    if (fupin_terms_scheme_flags(scheme, len, &s->tok_flags) != 0) {
+        if (len == 0)
+            snprintf(errbuf, errlen, "%s: not a fupin database (no index scheme)", path);
+        else
+            snprintf(errbuf, errlen, "%s: index scheme '%.*s' is not one this version of fupin knows",
+                     path, (int)(len < 64 ? len : 64), scheme);
+        rc = FUPIN_EFORMAT;
+        goto fail;
+    }
     free(scheme);
     *out = s;
     return 0;
@@ -575,7 +584,8 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     fupin_xquery *q = NULL;
     fupin_xenquire *e = NULL;
     fupin_xmset *m = NULL;
-    fupin_plan_config pc = { s->all_unigrams, s->cfg.max_expansion };
+    fupin_plan_config pc = { (s->tok_flags & FUPIN_TOK_ALL_UNIGRAMS) != 0,
+                            (s->tok_flags & FUPIN_TOK_JOINS) != 0, s->cfg.max_expansion };
     uint32_t doccount = 0;
     keyset ks = { 0 };
     int collapse = !o->no_collapse, rc;

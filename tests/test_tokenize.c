@@ -54,7 +54,8 @@ static void walk(const char *s, size_t n, unsigned flags, list *l)
 }
 
 static const char *KIND_A[] = { "?", "CJK", "WORD" };
-static const char *KIND_T[] = { "?", "WORD", "BIGRAM", "UNIGRAM" };
+static const char *KIND_T[] = { "?", "WORD", "BIGRAM", "UNIGRAM", "JOIN" };
+#define KT(k) KIND_T[(unsigned)(k) <= 4 ? (unsigned)(k) : 0]
 
 /* ---- invariants, and tokens re-derived from atoms ---- */
 
@@ -82,14 +83,24 @@ static int check_walk(const char *s, size_t n, unsigned flags, const list *l, co
         const fupin_atom *a = &l->a[i];
         int cjk_prev = i > 0 && l->a[i - 1].kind == FUPIN_ATOM_CJK && a->glued;
         int cjk_next = i + 1 < l->na && l->a[i + 1].kind == FUPIN_ATOM_CJK && l->a[i + 1].glued;
+        /* a join: a word and a CJK character glued, the word not cut */
+        const fupin_atom *pa = i > 0 ? &l->a[i - 1] : NULL;
+        int join = (flags & FUPIN_TOK_JOINS) && pa && a->glued && pa->kind != a->kind &&
+                   (a->kind == FUPIN_ATOM_WORD ? a->len : pa->len) <= FUPIN_TOK_MAX_WORD;
         if (a->kind == FUPIN_ATOM_WORD) {
             uint32_t len = a->len;
             if (len > FUPIN_TOK_MAX_WORD)
                 for (len = FUPIN_TOK_MAX_WORD; ((uint8_t)s[a->off + len] & 0xC0) == 0x80; len--)
                     ;
             want[k++] = (fupin_token){ FUPIN_TOKEN_WORD, s + a->off, len, a->off, pos++ };
+            if (join)
+                want[k++] = (fupin_token){ FUPIN_TOKEN_JOIN, s + pa->off,
+                                           a->off + a->len - pa->off, pa->off, pos++ };
             continue;
         }
+        if (join)
+            want[k++] = (fupin_token){ FUPIN_TOKEN_JOIN, s + pa->off, a->off + a->len - pa->off,
+                                       pa->off, pos++ };
         if (flags & FUPIN_TOK_ALL_UNIGRAMS)
             want[k++] = (fupin_token){ FUPIN_TOKEN_UNIGRAM, s + a->off, a->len, a->off, pos++ };
         if (cjk_next) {
@@ -110,9 +121,10 @@ static int check_walk(const char *s, size_t n, unsigned flags, const list *l, co
     for (i = 0; i < k; i++) {
         const fupin_token *t = &l->t[i], *w = &want[i];
         if (t->kind != w->kind || t->off != w->off || t->len != w->len || t->pos != w->pos ||
-            t->s != s + t->off || (i > 0 && t->off < l->t[i - 1].off)) {
+            t->s != s + t->off ||
+            (i > 0 && t->kind != FUPIN_TOKEN_JOIN && t->off < l->t[i - 1].off)) {
             CHECK(0, "%s: token %zu is %s %u+%u pos %u, expected %s %u+%u pos %u", what, i,
-                  KIND_T[t->kind & 3], t->off, t->len, t->pos, KIND_T[w->kind & 3], w->off,
+                  KT(t->kind), t->off, t->len, t->pos, KT(w->kind), w->off,
                   w->len, w->pos);
             return 0;
         }
@@ -275,7 +287,7 @@ static void expect_tokens(list *l, const char *s, unsigned flags, const char *wa
     got[0] = '\0';
     for (k = 0; k < l->nt && n < sizeof got - 100; k++)
         n += (size_t)snprintf(got + n, sizeof got - n, "%s%c:%.*s", k ? " " : "",
-                              KIND_T[l->t[k].kind & 3][0], (int)l->t[k].len, l->t[k].s);
+                              KT(l->t[k].kind)[0], (int)l->t[k].len, l->t[k].s);
     CHECK(strcmp(got, want) == 0, "tokens of \"%s\":\n  got  %s\n  want %s", s, got, want);
 }
 
@@ -318,6 +330,13 @@ static void test_cases(list *l)
     expect_tokens(l, "ひらがなカタカナ한국", 0,
                   "B:ひら B:らが B:がな B:なカ B:カタ B:タカ B:カナ B:ナ한 B:한국 U:국");
     expect_tokens(l, "〇〇七 々", 0, "B:〇〇 B:〇七 U:七 W:々");
+    /* joins: a number with its unit or ordinal is one term */
+    expect_tokens(l, "2019年12月", FUPIN_TOK_JOINS,
+                  "W:2019 J:2019年 U:年 W:12 J:年12 J:12月 U:月");
+    expect_tokens(l, "第5名", FUPIN_TOK_JOINS | FUPIN_TOK_ALL_UNIGRAMS, "U:第 W:5 J:第5 J:5名 U:名");
+    expect_tokens(l, "g20峰会", FUPIN_TOK_JOINS, "W:g20 J:g20峰 B:峰会 U:会");
+    expect_tokens(l, "3 人", FUPIN_TOK_JOINS, "W:3 U:人");
+    expect_tokens(l, "3，人", FUPIN_TOK_JOINS, "W:3 U:人");
     expect_tokens(l, "emoji👍🏽ok ©2020", 0, "W:emoji W:ok W:2020");
     expect_tokens(l, "under_score don't e-mail", 0, "W:under W:score W:don W:t W:e W:mail");
     expect_tokens(l, "", 0, "");
@@ -387,8 +406,9 @@ static void test_random(list *l)
         buf = malloc(n);      /* exact size: ASan catches any read past n */
         memcpy(buf, tmp, n);
         snprintf(what, sizeof what, "random #%d", i);
-        walk(buf, n, i & 1 ? FUPIN_TOK_ALL_UNIGRAMS : 0, l);
-        bad += !check_walk(buf, n, i & 1 ? FUPIN_TOK_ALL_UNIGRAMS : 0, l, what);
+        /* every combination of flags in turn */
+        walk(buf, n, (unsigned)i & 3, l);
+        bad += !check_walk(buf, n, (unsigned)i & 3, l, what);
         free(buf);
     }
     CHECK(bad == 0, "%d random texts broke an invariant", bad);
