@@ -8,6 +8,8 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+CGIDIR  ?= $(PREFIX)/lib/cgi-bin
+MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 CXX     ?= c++
 BUILD   ?= build
@@ -112,9 +114,13 @@ fuzz:
 	@scripts/install-deps test
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
+# The CGI goes where web servers look for CGI programs (Debian's Apache and
+# lighttpd: /usr/lib/cgi-bin, i.e. PREFIX=/usr), with its man page.
 install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CGIDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BIN)/fupin-index $(BIN)/fupin-search $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BIN)/fupin.cgi $(DESTDIR)$(CGIDIR)/fupin.cgi
+	install -m 644 man/fupin.cgi.8 $(DESTDIR)$(MANDIR)/man8/fupin.cgi.8
 
 clean:
 	rm -rf build bin fupin.db
