@@ -50,7 +50,7 @@ static const char usage[] =
 "      --batch          read one query per line from stdin, write one JSON\n"
 "                       line per query (with took_ms), in one warm process\n"
 "      --timeout SEC    give up a query after SEC seconds (default 10)\n"
-"      --bm25 K1,B      BM25 parameters (default 1.2,0.75; see README)\n"
+"      --bm25 K1,B      BM25 parameters (default 1,0.5; see README)\n"
 "  -h, --help           this help\n"
 "\n"
 "Exit status: 0 hits found (or article shown), 1 no match (or no such\n"

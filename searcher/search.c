@@ -37,8 +37,12 @@
 #include "../common/terms.h"
 #include "../common/xap.h"
 
-#define DEFAULT_K1 1.2
-#define DEFAULT_B 0.75
+/* Xapian's own BM25 defaults: on the known-item set (scripts/eval-ranking,
+ * 213 queries over ../shared/corpus/news) MRR 0.995 against 0.991 for
+ * Lucene's 1.2/0.75 and 0.984 for b = 1 (long round-ups are not the
+ * problem once keywords match exactly); README, "Ranking". */
+#define DEFAULT_K1 1.0
+#define DEFAULT_B 0.5
 /* Below this many candidates every one is verified, so the total is exact. */
 #define EXACT_TOTAL_BELOW 2000
 #define MAX_KEYWORDS 32
