@@ -81,7 +81,8 @@ else
         cp -r "$CACHE/db" "$DB"
         echo "database: a copy of $CACHE/db"
     else
-        "$T/bin/fupin-index" -q -d "$DB" "$SHARED/corpus/fupin/" 2>"$T/idx.err"
+        # zstd level 1 for the stored articles: a third less time, same texts.
+        "$T/bin/fupin-index" -q --level 1 -d "$DB" "$SHARED/corpus/fupin/" 2>"$T/idx.err"
         rc=$?
         check "index corpus/fupin: exit 0 (got $rc: $(head -c 300 "$T/idx.err"))" [ $rc -eq 0 ]
         [ $rc -eq 0 ] || finish
