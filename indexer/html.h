@@ -61,8 +61,9 @@ void fupin_html_free(fupin_html *h);
  * read as U+FFFD).  Returns 1 and *a (title, source, date, url, body; id
  * and byline empty; fields point into h and stay valid until the next
  * parse or free; a missing field is ("", 0)); 0 when the page holds no
- * article - no body text of at least 20 characters - with the reason in
- * fupin_html_errmsg; or FUPIN_ENOMEM. */
+ * article - no body text of at least 20 characters, or elements nested
+ * more than 8000 deep (gumbo's time grows with the square of the depth) -
+ * with the reason in fupin_html_errmsg; or FUPIN_ENOMEM. */
 int fupin_html_parse(fupin_html *h, const char *text, size_t len, fupin_article *a);
 
 /* Why the last parse gave no article; "" otherwise. */
