@@ -413,7 +413,7 @@ if [ -z "$CHROMIUM" ]; then
     finish
 fi
 cat >"$T/browser.py" <<'EOF'
-import base64, json, os, select, signal, subprocess, sys, time
+import base64, json, os, re, select, signal, subprocess, sys, time
 chrome, host, out, prof, errlog = sys.argv[1:6]
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))   # so that Chromium is closed
 npass = nfail = 0
@@ -558,6 +558,17 @@ try:
     check(js("document.querySelectorAll('article p').length") >= 1, "article paragraphs")
     shot("article.png")
 
+    # A hit standing for reprints says how many; its article lists them.
+    go(host + "/fcgi/fupin?q=%E6%89%B6%E8%B4%AB&n=50")
+    said = js("(a => a ? a.textContent : '')(document.querySelector('.copies a'))")
+    check(re.fullmatch(r"另有 [1-9][0-9]* 篇相似报道", said or ""), "a hit says how many copies: %r" % said)
+    if said:
+        until_loaded(lambda: js("document.querySelector('.copies a').click()"))
+        n = int(re.search(r"[0-9]+", said).group())
+        got = js("document.querySelectorAll('section.copies li a').length")
+        check(got == n, "its article lists %d copies (%s)" % (n, got))
+        shot("copies.png")
+
     # The CGI, and hostile input that must stay text.
     go(host + "/cgi-bin/fupin.cgi?q=%E6%98%93%E5%9C%B0%E6%89%B6%E8%B4%AB%E6%90%AC%E8%BF%81")
     check(js("document.querySelector('.snippet b').textContent") == "易地扶贫搬迁", "CGI page with highlights")
@@ -594,5 +605,5 @@ if [ -n "$res" ]; then
 else
     bad "the browser driver gave no result (see above)"
 fi
-echo "screenshots: $OUT/search-typed.png $OUT/article.png"
+echo "screenshots: $OUT/search-typed.png $OUT/article.png $OUT/copies.png"
 finish
