@@ -340,6 +340,7 @@ struct fupin_dump {
     char *file;              /* current file, for where() and messages */
     size_t file_cap;
     uint64_t line;
+    uint64_t repaired;       /* bad UTF-8 sequences jsonl replaced in the last article */
     uint64_t files_done, bytes_done;
     char id[24];
     char *pid;               /* a web page's id */
@@ -439,6 +440,7 @@ void fupin_dump_where(const fupin_dump *d, fupin_dump_pos *pos)
     }
     pos->file = d->file;
     pos->line = d->line;
+    pos->utf8_repaired = d->repaired;
     pos->files_done = d->files_done;
     pos->bytes_read = d->bytes_done + now;
 }
@@ -782,6 +784,7 @@ static int next_jsonl(fupin_dump *d, fupin_article *a)
             }
             return dump_fail(d, rc, d->line, "%s", fupin_jsonl_errmsg(d->js));
         }
+        d->repaired = fupin_jsonl_repaired(d->js);
         return 1;
     }
 }
@@ -830,6 +833,7 @@ int fupin_dump_next(fupin_dump *d, fupin_article *a)
         a->f[f].len = 0;
     }
     d->msg[0] = '\0';
+    d->repaired = 0;
     for (;;) {
         if (!d->rd) {
             if (d->done)

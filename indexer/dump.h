@@ -45,6 +45,9 @@ typedef struct fupin_dump fupin_dump;
 typedef struct fupin_dump_pos {
     const char *file;      /* path of the current file (owned by the dump) */
     uint64_t line;         /* 1-based line where the current article starts */
+    uint64_t utf8_repaired; /* invalid UTF-8 sequences already replaced by U+FFFD in
+                              the last article (JSON Lines only: other formats pass
+                              them through, see fupin_dump_next) */
     uint64_t files_done;   /* files finished so far */
     uint64_t bytes_read;   /* input bytes consumed so far (compressed size for .zst/.gz) */
 } fupin_dump_pos;
@@ -62,7 +65,9 @@ int fupin_dump_total_bytes(fupin_dump *d, uint64_t *bytes);
  * d and stay valid until the next call), 0 at the end of all input, or a
  * negative status for a skipped record or file (see fupin_dump_errmsg; call
  * again to go on).  Invalid UTF-8 in a field is passed through as is (the
- * indexer's normaliser repairs it). */
+ * indexer's normaliser repairs it), except in JSON Lines, where jansson
+ * needs valid UTF-8: there each bad sequence is already U+FFFD, counted in
+ * fupin_dump_pos.utf8_repaired. */
 int fupin_dump_next(fupin_dump *d, fupin_article *a);
 
 /* Message for the last negative return: "file:line: what is wrong". */

@@ -20,10 +20,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "ingest.h"
 #include "docbuild.h"
 #include "dump.h"
+#include "idseen.h"
 #include "reprint.h"
 #include "../common/docstore.h"
 #include "../common/status.h"
@@ -424,6 +426,75 @@ static int xstatus_msg(run *r, int rc, fupin_xwdb *db, const char *path)
     return fr;
 }
 
+/* Invalid UTF-8 and NUL bytes in one file: reported once, when the file
+ * is left, at the first article that had any. */
+typedef struct utf8_note {
+    char *file;
+    uint64_t n, nul, line;
+} utf8_note;
+
+static size_t count_bad_utf8(const char *s, size_t len, uint64_t *nul)
+{
+    size_t i = 0, bad = 0;
+
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k;
+        if ((unsigned char)s[i] < 0x80) {
+            *nul += s[i] == '\0';
+            i++;
+            continue;
+        }
+        k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) {
+            bad++;
+            i++;
+        } else {
+            i += (size_t)k;
+        }
+    }
+    return bad;
+}
+
+static void utf8_flush(run *r, utf8_note *u)
+{
+    char a[96] = "", b[64] = "";
+
+    if (u->n)
+        snprintf(a, sizeof a, "%llu invalid UTF-8 sequence%s replaced by U+FFFD",
+                 (unsigned long long)u->n, u->n == 1 ? "" : "s");
+    if (u->nul)
+        snprintf(b, sizeof b, "%s%llu NUL byte%s in the text", u->n ? ", " : "",
+                 (unsigned long long)u->nul, u->nul == 1 ? "" : "s");
+    if (u->n || u->nul)
+        report(r, 0, "%s:%llu: %s%s (the first in the article starting on this line)", u->file,
+               (unsigned long long)u->line, a, b);
+    free(u->file);
+    u->file = NULL;
+    u->n = u->nul = 0;
+}
+
+/* Counts the article's bad UTF-8 (already repaired by the reader, or still
+ * in its fields) against its file; a new file reports the last one. */
+static void utf8_note_article(run *r, utf8_note *u, const fupin_dump_pos *pos, const fupin_article *a)
+{
+    uint64_t n = pos->utf8_repaired, nul = 0;
+    const char *file = pos->file ? pos->file : "?";
+
+    for (int f = 0; f < FUPIN_F_COUNT; f++)
+        n += count_bad_utf8(a->f[f].ptr, a->f[f].len, &nul);
+    if (u->file && strcmp(u->file, file) != 0)
+        utf8_flush(r, u);
+    if (!n && !nul)
+        return;
+    if (!u->file && !(u->file = strdup(file)))
+        return;   /* out of memory: the summary still counts it */
+    if (!u->n && !u->nul)
+        u->line = pos->line;
+    u->n += n;
+    u->nul += nul;
+}
+
 /* The work of worker `job`: every article whose target t has t % jobs == job.
  * st is this worker's counters (shared with the parent in fork mode). */
 static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_process)
@@ -434,6 +505,8 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
     fupin_dump *d = NULL;
     fupin_docbuild *b = NULL;
     fupin_xdoc *doc = NULL;
+    fupin_idseen *seen = NULL;
+    utf8_note u8 = { 0 };
     unsigned batch = o->batch ? o->batch : 2000;
     double interval = o->progress_interval > 0 ? o->progress_interval : 0.5, last = now();
     int rc = 0;
@@ -459,7 +532,7 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
     if ((rc = fupin_dump_open(r->paths, r->npaths, &d)) ||
         (rc = fupin_docbuild_new(r->dict, r->dict_len, o->level ? o->level
                                  : FUPIN_DOCSTORE_DEFAULT_LEVEL, r->tok_flags, &b)) ||
-        (rc = fupin_xdoc_new(&doc))) {
+        (rc = fupin_xdoc_new(&doc)) || (rc = fupin_idseen_new(&seen))) {
         rc = fail(r, rc, "cannot start indexing: %s", fupin_strerror(rc));
         goto done;
     }
@@ -472,13 +545,19 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
         st->in_done = pos.bytes_read;
         st->files = pos.files_done;
         if (got < 0) {
-            st->skipped++;
-            if (job == 0)
+            /* every worker reads all input: worker 0 speaks for it */
+            if (job == 0) {
+                if (u8.file && pos.file && strcmp(u8.file, pos.file) != 0)
+                    utf8_flush(r, &u8);
+                st->skipped++;
                 report(r, got, "%s", fupin_dump_errmsg(d));
+            }
             continue;
         }
         if (got == 0)
             break;
+        if (job == 0)
+            utf8_note_article(r, &u8, &pos, &a);
         uint64_t h = fupin_terms_hash(a.f[FUPIN_F_ID].ptr, a.f[FUPIN_F_ID].len);
         int t = (int)(h % (uint64_t)r->ntargets);
         if (t % r->jobs != job)
@@ -495,6 +574,22 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
                    brc == FUPIN_EINVAL ? "it has no id" : fupin_strerror(brc));
             continue;
         }
+        /* An id met twice in this run: the later copy wins (as an update
+         * would), but the earlier one is lost, so it counts as skipped. */
+        const char *ff = NULL;
+        uint64_t fl = 0;
+        int again = fupin_idseen_add(seen, h, pos.file, pos.line, &ff, &fl);
+        if (again < 0) {
+            rc = fail(r, again, "cannot index: %s", fupin_strerror(again));
+            goto done;
+        }
+        if (again) {
+            st->skipped++;
+            report(r, FUPIN_EFORMAT, "%s:%llu: id \"%.*s\" repeated (first at %s:%llu): this "
+                   "copy replaces the earlier one", pos.file ? pos.file : "?",
+                   (unsigned long long)pos.line, (int)(a.f[FUPIN_F_ID].len < 200 ? a.f[FUPIN_F_ID].len : 200),
+                   a.f[FUPIN_F_ID].ptr, ff, (unsigned long long)fl);
+        }
         int yes = 0;
         if ((rc = fupin_xwdb_term_exists(dbs[t], idterm, idlen, &yes)) ||
             (rc = fupin_xwdb_replace_document(dbs[t], idterm, idlen, doc))) {
@@ -505,7 +600,7 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
         st->replaced += yes;
         st->raw_bytes += info.raw_bytes;
         st->stored_bytes += info.stored_bytes;
-        st->utf8_repaired += info.replaced;
+        st->utf8_repaired += info.replaced + pos.utf8_repaired;
         st->bad_dates += info.bad_date;
         if (++pending[t] >= batch) {
             if ((rc = fupin_xwdb_commit(dbs[t])) != 0) {
@@ -529,6 +624,8 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
         }
     }
 done:
+    utf8_flush(r, &u8);
+    fupin_idseen_free(seen);
     for (int t = 0; t < r->ntargets; t++)
         fupin_xwdb_close(dbs[t]);
     fupin_xdoc_free(doc);
@@ -548,11 +645,11 @@ static void sum_stats(fupin_ingest_stats *out, volatile fupin_ingest_stats *w, i
         out->stored_bytes += w[j].stored_bytes;
         out->utf8_repaired += w[j].utf8_repaired;
         out->bad_dates += w[j].bad_dates;
+        out->skipped += w[j].skipped;   /* worker 0: files and records; each: its articles */
     }
-    /* Every worker reads all input: worker 0 speaks for files and skips. */
+    /* Every worker reads all input: worker 0 speaks for files. */
     out->files = w[0].files;
     out->in_done = w[0].in_done;
-    out->skipped = w[0].skipped;
     out->in_total = in_total;
     out->seconds = now() - t0;
 }

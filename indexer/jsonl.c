@@ -20,6 +20,7 @@ struct fupin_jsonl {
     char *fix;           /* the line with invalid UTF-8 replaced */
     size_t fix_cap;
     char idbuf[32];      /* decimal form of an integer id */
+    size_t repaired;     /* invalid UTF-8 sequences replaced in the last parse */
     char msg[320];
 };
 
@@ -39,6 +40,8 @@ void fupin_jsonl_free(fupin_jsonl *j)
 }
 
 const char *fupin_jsonl_errmsg(const fupin_jsonl *j) { return j->msg; }
+
+size_t fupin_jsonl_repaired(const fupin_jsonl *j) { return j->repaired; }
 
 /* Copies line into j->fix with every invalid UTF-8 sequence replaced by
  * U+FFFD (3 bytes for at most 1 bad byte, hence 3 * len). */
@@ -68,6 +71,7 @@ static int repair_utf8(fupin_jsonl *j, const char *line, size_t len, size_t *out
             memcpy(j->fix + o, "\xEF\xBF\xBD", 3);
             o += 3;
             i++;
+            j->repaired++;
         } else {
             memcpy(j->fix + o, s + i, (size_t)n);
             o += (size_t)n;
@@ -98,6 +102,7 @@ int fupin_jsonl_parse(fupin_jsonl *j, const char *line, size_t len, fupin_articl
     json_decref(j->root);
     j->root = NULL;
     j->msg[0] = '\0';
+    j->repaired = 0;
     /* a BOM where files were concatenated */
     if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
         line += 3;

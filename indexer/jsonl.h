@@ -31,4 +31,8 @@ int fupin_jsonl_parse(fupin_jsonl *j, const char *line, size_t len, fupin_articl
  * 'x' (column 1)"; owned by j. */
 const char *fupin_jsonl_errmsg(const fupin_jsonl *j);
 
+/* Invalid UTF-8 sequences the last parse replaced by U+FFFD (0 when the
+ * line was valid UTF-8). */
+size_t fupin_jsonl_repaired(const fupin_jsonl *j);
+
 #endif

@@ -105,8 +105,10 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
     if ((rc = fupin_xdb_open(path, s->cfg.remote_timeout_ms, errbuf, errlen, &s->db)) != 0)
         goto fail;
     if ((rc = fupin_docdec_new(&s->dec)) || (rc = fupin_normalizer_new(0, &s->qnz)) ||
-        (rc = fupin_normalizer_new(0, &s->nz[0])) || (rc = fupin_normalizer_new(0, &s->nz[1])) ||
-        (rc = fupin_normalizer_new(0, &s->nz[2])) || (rc = fupin_normalizer_new(0, &s->snz))) {
+        (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[0])) ||
+        (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[1])) ||
+        (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[2])) ||
+        (rc = fupin_normalizer_new_sibling(s->qnz, &s->snz))) {
         snprintf(errbuf, errlen, "%s", fupin_strerror(rc));
         goto fail;
     }
@@ -142,6 +144,7 @@ void fupin_search_close(fupin_search *s)
     for (int i = 0; i < 3; i++)
         fupin_normalizer_free(s->nz[i]);
     fupin_normalizer_free(s->snz);
+    fupin_normalizer_free(s->qnz);   /* the siblings' base goes last */
     free(s);
 }
 
@@ -593,6 +596,9 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     uint32_t doccount = 0;
     keyset ks = { 0 };
     int collapse = !o->no_collapse, rc;
+    /* Xapian's time limit cuts its match short; verification has its own
+     * check, so no query holds the endpoint past its limit. */
+    double deadline = o->time_limit > 0 ? now_ms() + o->time_limit * 1000 : 0;
 
     if (root) {
         rc = fupin_plan_new(root, &pc, s->qnz, &plan);
@@ -671,6 +677,10 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 break;
             if (verify && full && !o->exact_total && seen >= EXACT_TOTAL_BELOW)
                 break;
+            if (deadline && verify && now_ms() > deadline) {
+                rc = FUPIN_ETIMEOUT;
+                goto done;
+            }
             if ((rc = load_doc(s, id, &a, &flags)) != 0)
                 goto done;
             if (verify) {
@@ -820,6 +830,13 @@ int fupin_search_run(fupin_search *s, const char *q, size_t len,
         if (rc != FUPIN_EMODIFIED)
             break;
         fupin_xdb_reopen(s->db);    /* a writer committed: read the new revision */
+    }
+    /* Past the limit Xapian stopped early: the hits may be incomplete. */
+    if ((rc == 0 || rc == FUPIN_ETIMEOUT) && o->time_limit > 0 &&
+        (rc == FUPIN_ETIMEOUT || now_ms() - t0 > o->time_limit * 1000)) {
+        rc = FUPIN_ETIMEOUT;
+        snprintf(s->err, sizeof s->err, "the search took longer than its time limit of %g s; "
+                 "try a narrower query", o->time_limit);
     }
     if (rc == 0) {
         r->took_ms = now_ms() - t0;

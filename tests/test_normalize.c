@@ -1086,6 +1086,39 @@ static void test_t2s(const tnz *tt, const tnz *tp)
           "NO_T2S is no run option");
 }
 
+/* A sibling folds exactly like its base, alone, and outlives nothing. */
+static void test_sibling(fupin_normalizer *base, fupin_normalizer *plain)
+{
+    static const char *texts[] = { "脫貧攻堅，驻村幫扶", "Ｇ２０峰會 ２．４４萬人", "臺灣 薴" };
+    fupin_normalizer *sib = NULL, *psib = NULL;
+    fupin_norm a, b;
+
+    CHECK(fupin_normalizer_new_sibling(NULL, &sib) == FUPIN_EINVAL && !sib, "sibling of NULL");
+    CHECK(fupin_normalizer_new_sibling(base, &sib) == 0 && sib, "sibling");
+    CHECK(fupin_normalizer_new_sibling(plain, &psib) == 0 && psib, "sibling of a no-t2s one");
+    for (size_t i = 0; sib && psib && i < sizeof texts / sizeof texts[0]; i++) {
+        char want[256];
+        size_t n = strlen(texts[i]);
+        fupin_normalizer_run(base, texts[i], n, 0, &a);
+        snprintf(want, sizeof want, "%.*s", (int)a.len, a.text);
+        fupin_normalizer_run(sib, texts[i], n, 0, &b);
+        CHECK(b.len == strlen(want) && memcmp(b.text, want, b.len) == 0,
+              "sibling folds \"%s\" as \"%.*s\", base as \"%s\"", texts[i], (int)b.len, b.text, want);
+        fupin_normalizer_run(plain, texts[i], n, 0, &a);
+        snprintf(want, sizeof want, "%.*s", (int)a.len, a.text);
+        fupin_normalizer_run(psib, texts[i], n, 0, &b);
+        CHECK(b.len == strlen(want) && memcmp(b.text, want, b.len) == 0,
+              "no-t2s sibling folds \"%s\" as \"%.*s\"", texts[i], (int)b.len, b.text);
+    }
+    CHECK(fupin_normalizer_run(sib, "脫貧", strlen("脫貧"), 0, &b) == 0 &&
+          b.len == strlen("脱贫") && memcmp(b.text, "脱贫", b.len) == 0, "sibling does t2s");
+    fupin_normalizer_free(sib);
+    fupin_normalizer_free(psib);
+    /* the base still works after its sibling is gone */
+    CHECK(fupin_normalizer_run(base, "脫貧", strlen("脫貧"), 0, &b) == 0 &&
+          b.len == strlen("脱贫") && memcmp(b.text, "脱贫", b.len) == 0, "base after sibling");
+}
+
 int main(void)
 {
     fupin_normalizer *nz = NULL, *plain = NULL;
@@ -1108,6 +1141,7 @@ int main(void)
         test_every_code_point(&tt);
         test_every_code_point(&tp);
         test_corpus(&tt, &tp);
+        test_sibling(nz, plain);
     }
     if (ref.cc != (opencc_t)-1)
         opencc_close(ref.cc);

@@ -116,16 +116,32 @@ static void check_find(fupin_matcher *m, const char *text, size_t len)
     ENSURE(fupin_matcher_test(m, text, len) == (n > 0));
 }
 
+static size_t count_cps(const char *s, size_t n)
+{
+    size_t i, c = 0;
+
+    for (i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fupin_normalizer *nz = NULL;
+    /* Made once: loading OpenCC's table per input would leave the fuzzer
+     * a few executions per second.  plain has no t2s folding, so its output
+     * is exactly utf8proc's. */
+    static fupin_normalizer *nz, *plain;
     fupin_norm r;
     fupin_matcher *m = NULL;
     char *text = NULL, *kw = NULL;
     size_t tlen, klen, i, covered = 0;
     walk *w = malloc(sizeof *w);
 
-    ENSURE(w && fupin_normalizer_new(0, &nz) == 0);
+    ENSURE(w);
+    if (!nz)
+        ENSURE(fupin_normalizer_new(0, &nz) == 0);
+    if (!plain)
+        ENSURE(fupin_normalizer_new(FUPIN_NORM_NO_T2S, &plain) == 0);
 
     /* normalize, with the map */
     ENSURE(fupin_normalizer_run(nz, (const char *)data, size, FUPIN_NORM_WANT_MAP, &r) == 0);
@@ -144,10 +160,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, r.text, tlen + 1);
     ENSURE(fupin_normalizer_run(nz, (const char *)data, size, 0, &r) == 0);
     ENSURE(r.len == tlen && memcmp(r.text, text, tlen) == 0 && !r.start);
+    {
+        /* t2s maps character to character: as many code points as without */
+        size_t tr = r.replaced;
+        ENSURE(fupin_normalizer_run(plain, (const char *)data, size, 0, &r) == 0);
+        ENSURE(r.replaced == tr && count_cps(r.text, r.len) == count_cps(text, tlen));
+    }
     if (valid_utf8(data, size)) {
         utf8proc_uint8_t *want = NULL;
         utf8proc_ssize_t wl = utf8proc_map(data, (utf8proc_ssize_t)size, &want, OPTS);
-        ENSURE(wl >= 0 && (size_t)wl == tlen && memcmp(want, text, tlen) == 0);
+        ENSURE(wl >= 0 && (size_t)wl == r.len && memcmp(want, r.text, r.len) == 0);
         ENSURE(r.replaced == 0);
         free(want);
     }
@@ -193,7 +215,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     free(text);
     free(w);
-    fupin_normalizer_free(nz);
     return 0;
 }
 
