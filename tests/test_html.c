@@ -316,7 +316,8 @@ static void test_pagemeta(void)
         CHECK(dates[i].date ? got && !strcmp(out, dates[i].date) : !got, "date in '%s': %s", dates[i].line,
               got ? out : "none");
     }
-    CHECK(fupin_pagemeta_labelled_date("浏览 2019-01-01 时间：2020-05-06", 42, out) && !strcmp(out, "2020-05-06"),
+    const char *two = "浏览 2019-01-01 时间：2020-05-06";
+    CHECK(fupin_pagemeta_labelled_date(two, strlen(two), out) && !strcmp(out, "2020-05-06"),
           "labelled date wins: %s", out);
     static const struct {
         const char *line, *source;
