@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "form.h"
-#include "query.h"
 #include "render.h"
 #include "search.h"
 #include "snippet.h"
@@ -279,13 +278,6 @@ static void do_search(endpoint *ep, const fupin_form *f, response *rs)
     o.facets = 1;
     o.snippet_style = FUPIN_SNIPPET_HTML;
     o.time_limit = SEARCH_SECONDS;
-    /* A filter-only search has nothing to highlight, and search.c cannot
-     * make snippets without keywords yet (it crashes): ask for none. */
-    fupin_qnode *root = NULL;
-    char perr[160];
-    if (fupin_query_parse(f->q, f->qlen, NULL, &root, perr, sizeof perr) == 0 && !root)
-        o.no_snippets = 1;
-    fupin_query_free(root);
     int rc = fupin_search_run(ep->s, f->q, f->qlen, &o, &r);
     if (rc == FUPIN_ESYNTAX || rc == FUPIN_ELIMIT || rc == FUPIN_EINVAL || rc == FUPIN_EFORMAT) {
         set_error(rs, json, f, 400, fupin_search_errmsg(ep->s));

@@ -464,6 +464,7 @@ static void collect(const pnode *n, fupin_matcher **out, size_t max, size_t *k)
 size_t fupin_plan_keywords(const fupin_plan *p, fupin_matcher **out, size_t max)
 {
     size_t k = 0;
-    collect(p->root, out, max, &k);
+    if (p)   /* a search by filters alone has no plan, hence no keywords */
+        collect(p->root, out, max, &k);
     return k;
 }

@@ -54,7 +54,8 @@ int fupin_plan_needs_verify(const fupin_plan *p);
 int fupin_plan_verify(fupin_plan *p, fupin_plan_doc *d);
 
 /* The positive keywords of the plan that may be highlighted in the body:
- * fills up to max matchers, returns how many there are. */
+ * fills up to max matchers, returns how many there are (0 for a NULL p: a
+ * search by filters alone). */
 size_t fupin_plan_keywords(const fupin_plan *p, fupin_matcher **out, size_t max);
 
 #endif

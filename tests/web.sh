@@ -264,6 +264,7 @@ endpoint_checks() { # cgi|fcgi
     s=$(req f8 -G --data-urlencode "source=$SRC" -d from=2020 "$U")
     check "$m filters without a query ($s)" [ "$s" = 200 ]
     check "$m filters without a query: hits" has f8 '<li class="hit">'
+    check "$m filters without a query: snippets, nothing marked" sh -c "grep -q '<p class=\"snippet\">' '$D/f8.b' && ! grep -q '<p class=\"snippet\">.*<b>' '$D/f8.b'"
 
     # Reprint collapsing: on by default, collapse=0 shows every copy.
     s=$(req c0 -G -d q=$FP -d format=json -d collapse=0 -d n=10 "$U")
