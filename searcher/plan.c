@@ -70,7 +70,14 @@ typedef struct kwterms {
     int cut;               /* a word was cut to the term limit */
     int oom;
     int toomany;
+    int refused;           /* FUPIN_ELIMIT or a read error from the wildcard check */
 } kwterms;
+
+static int count_term(void *ctx, const char *t, size_t len, uint32_t termfreq)
+{
+    (void)ctx; (void)t; (void)len; (void)termfreq;
+    return 0;
+}
 
 static int add_q(kwterms *k, const char *t, size_t len, int wildcard)
 {
@@ -87,6 +94,14 @@ static int add_q(kwterms *k, const char *t, size_t len, int wildcard)
     if (k->n == 64) {
         k->toomany = 1;
         return 1;
+    }
+    if (wildcard && k->cfg->db && k->cfg->max_expansion) {
+        int rc = fupin_xdb_allterms(k->cfg->db, term, pl + len, k->cfg->max_expansion,
+                                    count_term, NULL);
+        if (rc < 0) {
+            k->refused = rc;
+            return 1;
+        }
     }
     fupin_xquery *q = wildcard ? fupin_xquery_wildcard(term, pl + len, k->cfg->max_expansion)
                                : fupin_xquery_term(term, pl + len, 1);
@@ -170,10 +185,10 @@ static int compile_kw(fupin_plan *p, const fupin_qnode *qn, pnode **out, fupin_x
     k.prefix = field_prefix(qn->field);
     k.bigram_end = UINT32_MAX;
     fupin_tokenize(nm.text, nm.len, p->cfg.joins ? FUPIN_TOK_JOINS : 0, on_token, &k);
-    if (k.oom) {
+    if (k.oom || k.refused) {
         free_subs(k.subs, k.n);
         pnode_free(n);
-        return FUPIN_ENOMEM;
+        return k.oom ? FUPIN_ENOMEM : k.refused;
     }
     /* Exact: one atom (a whole word or one character), two glued CJK
      * characters (one bigram), or, with join terms, a word glued to one CJK

@@ -23,6 +23,10 @@ typedef struct fupin_plan_config {
     int all_unigrams;            /* the database has a unigram for every CJK character */
     int joins;                   /* ... and word/CJK join terms (tokenize.h) */
     unsigned max_expansion;      /* wildcard limit for 1-character keywords */
+    fupin_xdb *db;               /* when set, a 1-character wildcard over the limit
+                                  * fails the plan (FUPIN_ELIMIT) before Xapian sees
+                                  * it: Xapian 1.4 leaks memory when a match throws
+                                  * its WildcardError */
 } fupin_plan_config;
 
 /* The article text a verification may look at, with lazily normalised
@@ -37,9 +41,11 @@ typedef struct fupin_plan_doc {
     int have[3];
 } fupin_plan_doc;
 
-/* Builds the plan of tree root.  Returns 0 and *out, FUPIN_ENOMEM, or
- * FUPIN_EINVAL when nothing searchable is left (only punctuation).  The
- * plan does not keep root. */
+/* Builds the plan of tree root.  Returns 0 and *out, FUPIN_ENOMEM,
+ * FUPIN_EINVAL when nothing searchable is left (only punctuation), or, with
+ * cfg->db, FUPIN_ELIMIT (a 1-character keyword expands to more than
+ * max_expansion terms) or the status of reading the terms.  The plan does
+ * not keep root. */
 int fupin_plan_new(const fupin_qnode *root, const fupin_plan_config *cfg,
                    fupin_normalizer *nz, fupin_plan **out);
 void fupin_plan_free(fupin_plan *p);

@@ -592,7 +592,7 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     fupin_xenquire *e = NULL;
     fupin_xmset *m = NULL;
     fupin_plan_config pc = { (s->tok_flags & FUPIN_TOK_ALL_UNIGRAMS) != 0,
-                            (s->tok_flags & FUPIN_TOK_JOINS) != 0, s->cfg.max_expansion };
+                            (s->tok_flags & FUPIN_TOK_JOINS) != 0, s->cfg.max_expansion, s->db };
     uint32_t doccount = 0;
     keyset ks = { 0 };
     int collapse = !o->no_collapse, rc;
@@ -604,6 +604,11 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
         rc = fupin_plan_new(root, &pc, s->qnz, &plan);
         if (rc == FUPIN_EINVAL)
             return set_err(s, rc, "%s", "the query has nothing to search for (only punctuation?)");
+        if (rc == FUPIN_ELIMIT) {
+            snprintf(s->err, sizeof s->err, "a 1-character keyword expands to too many terms "
+                     "(limit %u): add a neighbouring character", s->cfg.max_expansion);
+            return rc;
+        }
         if (rc)
             return rc;
         rc = filtered(s, fupin_plan_query(plan), o, &q);

@@ -105,7 +105,7 @@ int main(void)
 
     /* a 1-character keyword expands to every indexed pair it starts */
     rc = run(lo, "扶", 0, msg, sizeof msg);
-    CHECK(rc == FUPIN_ELIMIT && strstr(msg, "扶") && strstr(msg, "1-character keyword") &&
+    CHECK(rc == FUPIN_ELIMIT && strstr(msg, "1-character keyword") &&
           strstr(msg, "limit 2"),
           "1-character keyword over 2 expansions: %d '%s'", rc, msg);
     printf("1-character keyword over the limit: %s\n", msg);
