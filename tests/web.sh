@@ -404,7 +404,8 @@ check "FastCGI sees the new article after a commit" json r1 '.total == 1 and .hi
 check "the same FastCGI responder answered throughout" [ "$(ps -o pid= --ppid "$LPID" | tr -d ' ')" = "$(echo $KIDS)" ]
 
 # Lighttpd logged no crash of the program.
-check "no CGI/FastCGI crash in the server log" sh -c "! grep -qi 'signal\|segfault\|abort\|died\|fastcgi.*error' '$T/error.log'"
+# (Under make asan the sanitizers' reports land there too.)
+check "no CGI/FastCGI crash in the server log" sh -c "! grep -qi 'signal\|segfault\|abort\|died\|fastcgi.*error\|Sanitizer\|runtime error' '$T/error.log'"
 
 # Headless Chromium over the DevTools protocol (--remote-debugging-pipe: a
 # JSON message per NUL-terminated line on fds 3 and 4).
