@@ -107,7 +107,7 @@ int fupin_reprint_decode(const char *v, size_t len, fupin_reprint_sig *sig);
 /* Groups n signatures: comp[i] is set to the smallest index of the group of
  * i (i itself when alone), where a group is connected by pairs for which
  * fupin_reprint_same() holds.  Candidate
- * pairs come from LSH: 16 bands of 4 positions, so only signatures equal on
+ * pairs come from LSH: 21 bands of 3 positions, so only signatures equal on
  * a whole band are compared.  Returns 0 or FUPIN_ENOMEM. */
 int fupin_reprint_group(const fupin_reprint_sig *sigs, size_t n, uint32_t *comp);
 

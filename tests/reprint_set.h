@@ -71,6 +71,8 @@ typedef struct rs_metrics {
     unsigned max_hard_agree;
     char example_fp[512];                           /* titles of one joined corpus pair */
     uint32_t joined[100][3];                        /* first joined corpus pairs: i, j, agree */
+    uint32_t missed[64][3];                         /* first reprints not found: original, reprint, agree */
+    size_t nmissed;
     size_t njoined;
 } rs_metrics;
 
@@ -327,6 +329,11 @@ static int rs_measure(rs_set *s, rs_metrics *m)
             unsigned ag = fupin_reprint_agree(&sig[o], &sig[g[k]]);
             m->variants[k]++;
             m->found[k] += comp[o] == comp[g[k]];
+            if (comp[o] != comp[g[k]] && m->nmissed < 64) {
+                m->missed[m->nmissed][0] = (uint32_t)o;
+                m->missed[m->nmissed][1] = (uint32_t)g[k];
+                m->missed[m->nmissed++][2] = ag;
+            }
             if (ag < m->min_agree[k])
                 m->min_agree[k] = ag;
         }

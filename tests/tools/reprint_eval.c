@@ -159,6 +159,11 @@ int main(int argc, char **argv)
                (int)b->f[FUPIN_F_ID].len, b->f[FUPIN_F_ID].ptr, b->f[FUPIN_F_BODY].len,
                (int)b->f[FUPIN_F_TITLE].len, b->f[FUPIN_F_TITLE].ptr);
     }
+    for (size_t i = 0; verbose && i < m.nmissed; i++) {
+        const rs_doc *o = &s.d[m.missed[i][0]], *r = &s.d[m.missed[i][1]];
+        printf("  missed %-20s agree %2u/64, body %zu -> %zu bytes: %.*s\n", rs_kind_name[r->kind],
+               m.missed[i][2], o->blen, r->blen, (int)o->tlen, o->title);
+    }
     rs_free(&s);
     return 0;
 }
