@@ -56,6 +56,28 @@ check "re-run after the kills finishes (exit $rc)" [ $rc -eq 0 ]
 check "exactly $total articles, no duplicates (got $(documents "$DB"))" [ "$(documents "$DB")" = $total ]
 check "no damaged records" sh -c "! $IDX --stats -d '$DB' | grep -q damaged"
 check "xapian-check after the re-run" xcheck "$DB"
+# Every 50th input article, as stored, field for field (fupin-search --json --show).
+cat >"$T/same.py" <<'EOF'
+import json, subprocess, sys
+srch, db, step = sys.argv[1], sys.argv[2], int(sys.argv[3])
+arts = []
+for path in sys.argv[4:]:
+    out = subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout
+    arts += [json.loads(l) for l in out.decode().splitlines() if l.strip()]
+sample, bad = arts[::step], 0
+for a in sample:
+    r = subprocess.run([srch, "-d", db, "--json", "--show", str(a["id"])], capture_output=True)
+    got = json.loads(r.stdout) if r.returncode == 0 else {}
+    diff = [f for f in ("id", "title", "source", "date", "url", "byline", "body")
+            if f in a and str(a[f]) != got.get(f)]
+    if diff:
+        bad += 1
+        print("differs: %s %s" % (a["id"], diff))
+print("%d of %d sampled articles byte-identical" % (len(sample) - bad, len(sample)))
+sys.exit(1 if bad or not sample else 0)
+EOF
+PY=/usr/bin/python3; [ -x $PY ] || PY=python3
+check "after the kills, sampled articles are stored byte for byte" $PY "$T/same.py" "$SRCH" "$DB" 50 "$FUPIN"/*.jsonl.zst
 
 # Killed in the middle of an incremental update of an existing database.
 $IDX -q -j1 --batch 300 -d "$DB" "$FUPIN" 2>/dev/null &
