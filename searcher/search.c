@@ -104,6 +104,7 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
         s->cfg.max_expansion = 20000;
     if ((rc = fupin_xdb_open(path, s->cfg.remote_timeout_ms, errbuf, errlen, &s->db)) != 0)
         goto fail;
+    /* one OpenCC converter for all five: a CGI request opens a fresh handle */
     if ((rc = fupin_docdec_new(&s->dec)) || (rc = fupin_normalizer_new(0, &s->qnz)) ||
         (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[0])) ||
         (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[1])) ||
@@ -140,7 +141,6 @@ void fupin_search_close(fupin_search *s)
         return;
     fupin_xdb_close(s->db);
     fupin_docdec_free(s->dec);
-    fupin_normalizer_free(s->qnz);
     for (int i = 0; i < 3; i++)
         fupin_normalizer_free(s->nz[i]);
     fupin_normalizer_free(s->snz);
