@@ -22,6 +22,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -MMD -MP -D_GNU_SOURCE $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
+# Programs link the archive, so each takes only the objects it uses, and
+# --as-needed then drops the libraries it does not call: fupin.cgi, started
+# once per CGI request, does not load gumbo or uchardet.
+LINKAS  := -Wl,--as-needed
 
 COMMON_C   := $(sort $(wildcard common/*.c))
 COMMON_CXX := common/xap.cc
@@ -35,6 +39,7 @@ COMMON_O := $(call obj,$(COMMON_C) $(COMMON_CXX))
 INDEX_O  := $(call obj,$(INDEX_C))
 SEARCH_O := $(call obj,$(SEARCH_C))
 LIBS_O   := $(SEARCH_O) $(INDEX_O) $(COMMON_O)
+LIBA     := $(BUILD)/libfupin.a
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_C))
 FUZZ_C   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -55,30 +60,34 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(WARN) -std=c++17 -c $< -o $@
 
-$(BIN)/fupin-index: $(BUILD)/indexer/main.o $(LIBS_O)
+$(LIBA): $(LIBS_O)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BIN)/fupin-search: $(BUILD)/searcher/main.o $(LIBS_O)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(BIN)/fupin-index: $(BUILD)/indexer/main.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BIN)/fupin.cgi: $(BUILD)/searcher/cgi.o $(LIBS_O)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
+$(BIN)/fupin-search: $(BUILD)/searcher/main.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS_O)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
+$(BIN)/fupin.cgi: $(BUILD)/searcher/cgi.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS_O)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets built with a plain main that replays saved inputs (make test
 # runs them over tests/fuzz/corpus/NAME); `make fuzz` builds them for libFuzzer.
 $(BUILD)/fuzz/replay_%.o: tests/fuzz/fuzz_%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=c11 -DFUPIN_FUZZ_REPLAY_MAIN -c $< -o $@
-$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/replay_%.o $(LIBS_O)
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/replay_%.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CFLAGS) $(LDFLAGS) $(LINKAS) -o $@ $^ $(LDLIBS)
 
 # README command 2.  install-deps runs first, in its own make, so that the
 # pkg-config flags above are read once the packages are there.
