@@ -41,6 +41,7 @@ struct fupin_plan {
     fupin_xquery *q;
     fupin_plan_config cfg;
     fupin_normalizer *nz;
+    int has_date;       /* a date: node exists (verification reads the date) */
 };
 
 static void pnode_free(pnode *n)
@@ -348,6 +349,7 @@ static int compile(fupin_plan *p, const fupin_qnode *qn, int implied, pnode **ou
             return FUPIN_ENOMEM;
         n->type = P_DATE;
         n->exact = 1;
+        p->has_date = 1;
         n->implied = implied;
         memcpy(n->from, qn->from, 13);
         memcpy(n->to, qn->to, 13);
@@ -407,6 +409,11 @@ const fupin_xquery *fupin_plan_query(const fupin_plan *p)
 int fupin_plan_needs_verify(const fupin_plan *p)
 {
     return !p->root->exact;
+}
+
+int fupin_plan_needs_date(const fupin_plan *p)
+{
+    return p->has_date;
 }
 
 static int test_field(fupin_plan_doc *d, fupin_matcher *m, int which)

@@ -56,6 +56,10 @@ const fupin_xquery *fupin_plan_query(const fupin_plan *p);
 /* 1 when candidates must be verified against their text. */
 int fupin_plan_needs_verify(const fupin_plan *p);
 
+/* 1 if verification may look at fupin_plan_doc.date (the query has a
+ * date: term), else 0: then the caller need not read it. */
+int fupin_plan_needs_date(const fupin_plan *p);
+
 /* 1 if the document matches (only meaningful for candidates). */
 int fupin_plan_verify(fupin_plan *p, fupin_plan_doc *d);
 
