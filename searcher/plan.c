@@ -411,6 +411,11 @@ int fupin_plan_needs_verify(const fupin_plan *p)
     return !p->root->exact;
 }
 
+int fupin_plan_one_keyword(const fupin_plan *p)
+{
+    return p->root->type == P_KW;
+}
+
 int fupin_plan_needs_date(const fupin_plan *p)
 {
     return p->has_date;

@@ -56,6 +56,9 @@ const fupin_xquery *fupin_plan_query(const fupin_plan *p);
 /* 1 when candidates must be verified against their text. */
 int fupin_plan_needs_verify(const fupin_plan *p);
 
+/* 1 if the query is one keyword (no operators, filters or fields), else 0. */
+int fupin_plan_one_keyword(const fupin_plan *p);
+
 /* 1 if verification may look at fupin_plan_doc.date (the query has a
  * date: term), else 0: then the caller need not read it. */
 int fupin_plan_needs_date(const fupin_plan *p);

@@ -239,7 +239,7 @@ int main(void)
     static const size_t lens[] = { 1, 2, 3, 4, 6, 7, 8, 9, 10 };
     int queries = 0, exact = 0, mismatched = 0;
     char **want = malloc(c.n * sizeof *want);
-    int mixed = 0;
+    int mixed = 0, flagged_exact = 0;
     for (int qi = 0; qi < 300; qi++) {
         char kw[2][64], q[160];
         int nkw = qi % 3 == 2 ? 2 : 1;
@@ -300,11 +300,24 @@ int main(void)
         }
         free(got);
         fupin_search_result_free(r);
+
+        /* A top-10 page may estimate its total, but never calls an
+         * estimate exact. */
+        so.limit = 10;
+        so.exact_total = 0;
+        r = NULL;
+        if (fupin_search_run(s, q, strlen(q), &so, &r) == 0) {
+            CHECK(!r->total_exact || r->total == nw, "'%s': top 10 says exactly %u, oracle %zu", q,
+                  (unsigned)r->total, nw);
+            flagged_exact += r->total_exact;
+        }
+        fupin_search_result_free(r);
     }
     printf("oracle: %d queries, %d exact, %d mismatched, over %zu articles\n",
            queries, exact, mismatched, c.n);
     CHECK(queries >= 260, "only %d queries could be sampled", queries);
     CHECK(mixed >= 50, "only %d mixed queries could be sampled", mixed);
+    printf("top-10 pages: %d of %d totals exact\n", flagged_exact, queries);
     CHECK(mismatched == 0, "%d of %d queries differ from the substring oracle", mismatched, queries);
 
     fupin_search_close(s);
