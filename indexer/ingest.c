@@ -321,54 +321,80 @@ static int load_existing(run *r)
     return found;
 }
 
-/* Trains the dictionary on the first FUPIN_INGEST_SAMPLE bytes of input. */
+/* Copies an article's fields into one block; *out points into it. */
+static char *copy_article(const fupin_article *a, fupin_article *out, size_t *bytes)
+{
+    size_t total = 0;
+    for (int f = 0; f < FUPIN_F_COUNT; f++)
+        total += a->f[f].len;
+    char *buf = malloc(total ? total : 1), *p = buf;
+    if (!buf)
+        return NULL;
+    for (int f = 0; f < FUPIN_F_COUNT; f++) {
+        if (a->f[f].len)
+            memcpy(p, a->f[f].ptr, a->f[f].len);
+        out->f[f].ptr = p;
+        out->f[f].len = a->f[f].len;
+        p += a->f[f].len;
+    }
+    *bytes = total;
+    return buf;
+}
+
+/* Trains the dictionary on a sample of the whole input: a reservoir of
+ * FUPIN_INGEST_SAMPLE_DOCS articles (Algorithm R, fixed seed, so a rebuild
+ * gets the same dictionary), cut to FUPIN_INGEST_SAMPLE bytes.  The first
+ * 24 MB alone were one source's style: on ../shared/corpus/news (人民日报
+ * first, then 新闻联播) records came to 1.28 times one zstd stream of the
+ * same fields, against 1.13 with a dictionary trained on the whole corpus. */
 static int train_dict(run *r)
 {
     fupin_dump *d = NULL;
-    fupin_article *arts = NULL;
-    char **copies = NULL;
-    size_t n = 0, cap = 0, bytes = 0;
+    fupin_article *arts = calloc(FUPIN_INGEST_SAMPLE_DOCS, sizeof *arts);
+    char **copies = calloc(FUPIN_INGEST_SAMPLE_DOCS, sizeof *copies);
+    size_t *sizes = calloc(FUPIN_INGEST_SAMPLE_DOCS, sizeof *sizes);
+    size_t n = 0, bytes = 0;
+    uint64_t seen = 0, rng = 0x9E3779B97F4A7C15ull;
     int rc;
 
+    if (!arts || !copies || !sizes) {
+        rc = FUPIN_ENOMEM;
+        goto done;
+    }
     if ((rc = fupin_dump_open(r->paths, r->npaths, &d)) != 0)
         goto done;
-    while (bytes < FUPIN_INGEST_SAMPLE) {
+    for (;;) {
         fupin_article a;
         int got = fupin_dump_next(d, &a);
         if (got < 0)
             continue;           /* reported by the workers, not here */
         if (got == 0)
             break;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            fupin_article *na = realloc(arts, nc * sizeof *na);
-            char **ncp = na ? realloc(copies, nc * sizeof *ncp) : NULL;
-            if (na)
-                arts = na;
-            if (!na || !ncp) {
-                rc = FUPIN_ENOMEM;
-                goto done;
-            }
-            copies = ncp;
-            cap = nc;
+        size_t slot = n;
+        seen++;
+        if (n == FUPIN_INGEST_SAMPLE_DOCS) {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+            uint64_t k = rng % seen;
+            if (k >= FUPIN_INGEST_SAMPLE_DOCS)
+                continue;
+            slot = (size_t)k;
+            free(copies[slot]);
+            bytes -= sizes[slot];
         }
-        size_t total = 0;
-        for (int f = 0; f < FUPIN_F_COUNT; f++)
-            total += a.f[f].len;
-        char *buf = malloc(total ? total : 1), *p = buf;
-        if (!buf) {
+        if (!(copies[slot] = copy_article(&a, &arts[slot], &sizes[slot]))) {
             rc = FUPIN_ENOMEM;
             goto done;
         }
-        for (int f = 0; f < FUPIN_F_COUNT; f++) {
-            if (a.f[f].len)
-                memcpy(p, a.f[f].ptr, a.f[f].len);
-            arts[n].f[f].ptr = p;
-            arts[n].f[f].len = a.f[f].len;
-            p += a.f[f].len;
-        }
-        copies[n++] = buf;
-        bytes += total;
+        bytes += sizes[slot];
+        if (slot == n)
+            n++;
+    }
+    /* the byte budget: drop from the end (the reservoir is in no order) */
+    while (n > 0 && bytes > FUPIN_INGEST_SAMPLE) {
+        n--;
+        bytes -= sizes[n];
+        free(copies[n]);
+        copies[n] = NULL;
     }
     rc = fupin_docstore_train(arts, n, r->o->dict_size ? r->o->dict_size
                               : FUPIN_DOCSTORE_DEFAULT_DICT, &r->dict, &r->dict_len, &r->dict_id);
@@ -381,10 +407,11 @@ static int train_dict(run *r)
         r->fresh_dict = 1;
     }
 done:
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; copies && i < n; i++)
         free(copies[i]);
     free(copies);
     free(arts);
+    free(sizes);
     fupin_dump_close(d);
     return rc;
 }

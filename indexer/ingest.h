@@ -17,7 +17,9 @@
  * database is written by one worker.
  *
  * Dictionary: a database keeps using the dictionary it has; a new one gets a
- * dictionary trained on the first FUPIN_INGEST_SAMPLE bytes of input.
+ * dictionary trained on a random sample of the whole input (at most
+ * FUPIN_INGEST_SAMPLE_DOCS articles and FUPIN_INGEST_SAMPLE bytes), read
+ * once before the workers start.
  */
 #ifndef FUPIN_INGEST_H
 #define FUPIN_INGEST_H
@@ -26,6 +28,7 @@
 #include <stdint.h>
 
 #define FUPIN_INGEST_SAMPLE (24u * 1024u * 1024u)
+#define FUPIN_INGEST_SAMPLE_DOCS 8192u
 
 typedef struct fupin_ingest_stats {
     uint64_t articles;      /* articles written (added or replaced) */
