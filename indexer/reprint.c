@@ -142,7 +142,7 @@ int fupin_reprint_sign(const char *title, size_t tlen, const char *body, size_t 
         sig->kind = FUPIN_REPRINT_NEAR;
         sig->short_text = s.shingles < FUPIN_REPRINT_SHORT_SHINGLES;
         for (int i = 0; i < FUPIN_REPRINT_K; i++)
-            sig->v[i] = (uint16_t)(fmix64(s.min[i]) >> 48);
+            sig->v[i] = (uint16_t)(fmix64(s.min[i]) >> 56);   /* b-bit MinHash, b = 8 */
         return 0;
     }
     /* Short body: an exact hash of body, then title (kept apart by a
@@ -210,35 +210,48 @@ int32_t fupin_reprint_day(const char *v, size_t len)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
+/* A near signature keeps 8 bits of each MinHash (b-bit MinHash): two
+ * unrelated texts then agree by chance on 1/256 of the positions, 0.25 of
+ * 64, far below the 32 that make a reprint, and the value is 65 bytes, not
+ * 129: it is stored twice per article (value stream and document), 11 MB
+ * of the news index.  An exact signature is a 64-bit hash in 4 x 16 bits. */
 size_t fupin_reprint_encode(const fupin_reprint_sig *sig, char out[FUPIN_REPRINT_VALUE_MAX])
 {
-    int n = sig->kind == FUPIN_REPRINT_NEAR ? FUPIN_REPRINT_K
-          : sig->kind == FUPIN_REPRINT_EXACT ? 4 : 0;
-    if (n == 0)
+    if (sig->kind == FUPIN_REPRINT_NEAR) {
+        out[0] = sig->short_text ? 's' : 'm';
+        for (int i = 0; i < FUPIN_REPRINT_K; i++)
+            out[1 + i] = (char)(sig->v[i] & 0xff);
+        return 1 + (size_t)FUPIN_REPRINT_K;
+    }
+    if (sig->kind != FUPIN_REPRINT_EXACT)
         return 0;
-    out[0] = sig->kind == FUPIN_REPRINT_EXACT ? 'x' : sig->short_text ? 's' : 'm';
-    for (int i = 0; i < n; i++) {
+    out[0] = 'x';
+    for (int i = 0; i < 4; i++) {
         out[1 + 2 * i] = (char)(sig->v[i] >> 8);
         out[2 + 2 * i] = (char)(sig->v[i] & 0xff);
     }
-    return 1 + 2 * (size_t)n;
+    return 9;
 }
 
 int fupin_reprint_decode(const char *v, size_t len, fupin_reprint_sig *sig)
 {
+    const unsigned char *p = (const unsigned char *)v + 1;
+
     memset(sig, 0, sizeof *sig);
-    if (len == 1 + 2 * FUPIN_REPRINT_K && (v[0] == 'm' || v[0] == 's')) {
+    if (len == 1 + FUPIN_REPRINT_K && (v[0] == 'm' || v[0] == 's')) {
         sig->kind = FUPIN_REPRINT_NEAR;
         sig->short_text = v[0] == 's';
+        for (size_t i = 0; i < FUPIN_REPRINT_K; i++)
+            sig->v[i] = p[i];
+        return 0;
     }
-    else if (len == 9 && v[0] == 'x')
+    if (len == 9 && v[0] == 'x') {
         sig->kind = FUPIN_REPRINT_EXACT;
-    else
-        return FUPIN_EFORMAT;
-    const unsigned char *p = (const unsigned char *)v + 1;
-    for (size_t i = 0; i < (len - 1) / 2; i++)
-        sig->v[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
-    return 0;
+        for (size_t i = 0; i < 4; i++)
+            sig->v[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
+        return 0;
+    }
+    return FUPIN_EFORMAT;
 }
 
 /* ---------- grouping ---------- */

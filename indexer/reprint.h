@@ -6,7 +6,8 @@
  * consecutive characters of its atoms (tokenize.h: letters and digits;
  * spaces, line breaks and punctuation are left out, so re-wrapping, even
  * inside a number, changes nothing).  Its signature keeps, for FUPIN_REPRINT_K independent hash
- * functions, 16 bits identifying the shingle with the smallest hash: the
+ * functions, 8 bits identifying the shingle with the smallest hash (b-bit
+ * MinHash; chance agreements, 1/256 a position, stay far below the rule): the
  * share of positions where two signatures agree estimates the Jaccard
  * similarity of the two shingle sets.  Two articles are reprints of each
  * other when at least FUPIN_REPRINT_AGREE of the K positions agree
@@ -97,8 +98,7 @@ int32_t fupin_reprint_day(const char *v, size_t len);
 
 /* The FUPIN_SLOT_FINGERPRINT value of sig into out: returns its length (0
  * for kind NONE, which is stored as no value).  'm' (or 's' for a short
- * text) + K big-endian 16-bit values, or 'x' + 8 big-endian bytes of the
- * exact hash. */
+ * text) + K 8-bit values, or 'x' + 8 big-endian bytes of the exact hash. */
 size_t fupin_reprint_encode(const fupin_reprint_sig *sig, char out[FUPIN_REPRINT_VALUE_MAX]);
 /* Parses a value written by fupin_reprint_encode; FUPIN_EFORMAT (and kind
  * NONE) for anything else. */
