@@ -32,4 +32,9 @@ typedef struct fupin_article {
 /* Field names as used in JSON output ("id", "title", ...); static strings. */
 const char *fupin_article_field_name(int field);
 
+/* Copies every field of a into one malloc'd block: *block (the caller frees
+ * it) holds them back to back, out's fields point into it, *bytes is their
+ * total length.  Returns 0, or FUPIN_ENOMEM with *block NULL. */
+int fupin_article_copy(const fupin_article *a, fupin_article *out, char **block, size_t *bytes);
+
 #endif

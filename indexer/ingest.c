@@ -321,26 +321,6 @@ static int load_existing(run *r)
     return found;
 }
 
-/* Copies an article's fields into one block; *out points into it. */
-static char *copy_article(const fupin_article *a, fupin_article *out, size_t *bytes)
-{
-    size_t total = 0;
-    for (int f = 0; f < FUPIN_F_COUNT; f++)
-        total += a->f[f].len;
-    char *buf = malloc(total ? total : 1), *p = buf;
-    if (!buf)
-        return NULL;
-    for (int f = 0; f < FUPIN_F_COUNT; f++) {
-        if (a->f[f].len)
-            memcpy(p, a->f[f].ptr, a->f[f].len);
-        out->f[f].ptr = p;
-        out->f[f].len = a->f[f].len;
-        p += a->f[f].len;
-    }
-    *bytes = total;
-    return buf;
-}
-
 /* Trains the dictionary on a sample of the whole input: a reservoir of
  * FUPIN_INGEST_SAMPLE_DOCS articles (Algorithm R, fixed seed, so a rebuild
  * gets the same dictionary), cut to FUPIN_INGEST_SAMPLE bytes.  The first
@@ -381,7 +361,7 @@ static int train_dict(run *r)
             free(copies[slot]);
             bytes -= sizes[slot];
         }
-        if (!(copies[slot] = copy_article(&a, &arts[slot], &sizes[slot]))) {
+        if (fupin_article_copy(&a, &arts[slot], &copies[slot], &sizes[slot]) != 0) {
             rc = FUPIN_ENOMEM;
             goto done;
         }

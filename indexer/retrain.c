@@ -77,26 +77,6 @@ static int decode(fupin_xwdb *w, fupin_docdec *dec, const char *data, size_t len
     return rc;
 }
 
-/* Copies a decoded article into one block, for the training sample. */
-static char *copy_article(const fupin_article *a, fupin_article *out, size_t *bytes)
-{
-    size_t total = 0;
-    for (int f = 0; f < FUPIN_F_COUNT; f++)
-        total += a->f[f].len;
-    char *buf = malloc(total ? total : 1), *p = buf;
-    if (!buf)
-        return NULL;
-    for (int f = 0; f < FUPIN_F_COUNT; f++) {
-        if (a->f[f].len)
-            memcpy(p, a->f[f].ptr, a->f[f].len);
-        out->f[f].ptr = p;
-        out->f[f].len = a->f[f].len;
-        p += a->f[f].len;
-    }
-    *bytes = total;
-    return buf;
-}
-
 int fupin_retrain_run(const char *db, size_t dict_size, int level,
                       fupin_retrain_stats *st, char *errbuf, size_t errlen)
 {
@@ -150,7 +130,7 @@ int fupin_retrain_run(const char *db, size_t dict_size, int level,
             if (fupin_xwdb_get_data(w, per[s].v[i], &data, &len) != 0 ||
                 decode(w, dec, data, len, &a, &flags) != 0)
                 continue;
-            if (!(blocks[nsample] = copy_article(&a, &sample[nsample], &b))) {
+            if (fupin_article_copy(&a, &sample[nsample], &blocks[nsample], &b) != 0) {
                 fupin_xwdb_close(w);
                 rc = FUPIN_ENOMEM;
                 goto done;
