@@ -133,7 +133,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CGIDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BIN)/fupin-index $(BIN)/fupin-search $(DESTDIR)$(BINDIR)/
 	install -m 755 $(BIN)/fupin.cgi $(DESTDIR)$(CGIDIR)/fupin.cgi
-	install -m 644 man/fupin.cgi.8 $(DESTDIR)$(MANDIR)/man8/fupin.cgi.8
+	install -m 644 searcher/fupin.cgi.8 $(DESTDIR)$(MANDIR)/man8/fupin.cgi.8
 
 clean:
 	rm -rf build bin fupin.db
