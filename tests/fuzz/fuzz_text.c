@@ -219,51 +219,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUPIN_FUZZ_REPLAY_MAIN
-#include <dirent.h>
-#include <sys/stat.h>
-
-static int replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    long n;
-    int ok = 0;
-
-    if (!f)
-        return 0;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-        LLVMFuzzerTestOneInput(buf, (size_t)n);
-        ok = 1;
-    }
-    free(buf);
-    fclose(f);
-    return ok;
-}
-
-int main(int argc, char **argv)
-{
-    int i, done = 0, failed = 0;
-
-    for (i = 1; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            DIR *d = opendir(argv[i]);
-            struct dirent *e;
-            while (d && (e = readdir(d))) {
-                char path[4096];
-                if (e->d_name[0] == '.')
-                    continue;
-                snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-                if (replay_file(path)) done++; else failed++;
-            }
-            if (d)
-                closedir(d);
-        } else {
-            if (replay_file(argv[i])) done++; else failed++;
-        }
-    }
-    printf("%d inputs replayed, %d unreadable\n", done, failed);
-    return failed ? 1 : 0;
-}
+#include "replay.h"
 #endif
