@@ -82,12 +82,12 @@ const char *fupin_decode_errmsg(const fupin_decode *d)
 
 /* ---- evidence ---- */
 
-/* Is it UTF-8?  Counts good non-ASCII characters and invalid sequences. */
-static int is_utf8(const char *p, size_t n)
+void fupin_decode_utf8_counts(const char *p, size_t n, int cut, size_t *good, size_t *bad)
 {
     const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)p;
-    size_t i = 0, good = 0, bad = 0;
+    size_t i = 0;
 
+    *good = *bad = 0;
     while (i < n) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k;
@@ -97,13 +97,22 @@ static int is_utf8(const char *p, size_t n)
         }
         k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k > 0) {
-            good++;
+            ++*good;
             i += (size_t)k;
         } else {
-            bad++;
+            if (cut && n - i < 4)
+                break;   /* a character cut where the window ends */
+            ++*bad;
             i++;
         }
     }
+}
+
+/* Is it UTF-8?  Few enough invalid sequences for its good characters. */
+static int is_utf8(const char *p, size_t n)
+{
+    size_t good, bad;
+    fupin_decode_utf8_counts(p, n, 0, &good, &bad);
     return bad == 0 || bad * UTF8_BAD_PER_GOOD <= good;
 }
 

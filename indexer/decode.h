@@ -67,6 +67,11 @@ const char *fupin_decode_how(const fupin_decode *d);
  * uchardet): 37 invalid sequences in 2000 characters"; "" after success. */
 const char *fupin_decode_errmsg(const fupin_decode *d);
 
+/* Counts, in p[0..n), the valid non-ASCII characters (*good) and the
+ * invalid UTF-8 sequences (*bad).  With cut, an incomplete character in the
+ * last 3 bytes is not counted (p is a window cut from a longer text). */
+void fupin_decode_utf8_counts(const char *p, size_t n, int cut, size_t *good, size_t *bad);
+
 /* The charset a page declares in data[0..len) (first 16 KB looked at),
  * copied into name (lower case, at most cap - 1 bytes); returns its length,
  * 0 when none is declared. */

@@ -518,27 +518,8 @@ static int looks_html(const char *p, size_t n)
  * (a stray bad byte in UTF-8 text is left to the normaliser). */
 static int not_utf8(const char *p, size_t n, int cut)
 {
-    const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)p;
-    size_t i = 0, good = 0, bad = 0;
-
-    while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k > 0) {
-            good++;
-            i += (size_t)k;
-        } else {
-            if (cut && n - i < 4)
-                break;   /* a character cut by the sniff window */
-            bad++;
-            i++;
-        }
-    }
+    size_t good, bad;
+    fupin_decode_utf8_counts(p, n, cut, &good, &bad);
     return bad > 0 && bad * 4 > good + bad;
 }
 
