@@ -7,15 +7,7 @@
 # byte for byte), the exit status that `fupin-index --help` documents.
 # The parts (dump reader, JSON and text parsers) are tested in test_dump.c.
 set -u
-BIN=${BIN:-bin}
-IDX=$BIN/fupin-index
-SRCH=$BIN/fupin-search
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+. "$(dirname "$0")/check.shlib"
 T=$(mktemp -d /tmp/fupin-badinput-XXXXXX)
 trap 'chmod -R u+rwx "$T" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 chmod 755 "$T"

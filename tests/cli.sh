@@ -1,18 +1,7 @@
 #!/bin/sh
 # cli.sh - the two command-line programs as a user runs them.
 set -u
-BIN=${BIN:-bin}
-IDX=$BIN/fupin-index
-SRCH=$BIN/fupin-search
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { # description command...
-    d=$1; shift
-    if "$@"; then ok; else bad "$d"; fi
-}
+. "$(dirname "$0")/check.shlib"
 T=$(mktemp -d /tmp/fupin-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 DB=$T/db

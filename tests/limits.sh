@@ -4,15 +4,7 @@
 # limit), in a normal run and in --batch (one JSON error line).  The limits
 # themselves, with lowered values, are tested in test_limits.c.
 set -u
-BIN=${BIN:-bin}
-IDX=$BIN/fupin-index
-SRCH=$BIN/fupin-search
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+. "$(dirname "$0")/check.shlib"
 T=$(mktemp -d /tmp/fupin-limits-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 DB=$T/db

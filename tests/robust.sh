@@ -3,15 +3,9 @@
 # moments, a full disk, and searches while it commits.  Nothing committed
 # may be lost, nothing may be duplicated, and every failure is explained.
 set -u
-BIN=${BIN:-bin}
-IDX=$BIN/fupin-index
-SRCH=$BIN/fupin-search
+. "$(dirname "$0")/check.shlib"
 SHARED=${FUPIN_SHARED:-../shared}
 FUPIN=$SHARED/corpus/fupin
-pass=0; fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
 T=$(mktemp -d /tmp/fupin-robust-XXXXXX)
 MNT=""
 cleanup() {
