@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <utf8proc.h>
 
 #include "ingest.h"
 #include "docbuild.h"
 #include "dump.h"
+#include "decode.h"
 #include "idseen.h"
 #include "reprint.h"
 #include "../common/docstore.h"
@@ -442,24 +442,14 @@ typedef struct utf8_note {
 
 static size_t count_bad_utf8(const char *s, size_t len, uint64_t *nul)
 {
-    size_t i = 0, bad = 0;
+    size_t good, bad;
+    const char *p = s, *end = s + len;
 
-    while (i < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k;
-        if ((unsigned char)s[i] < 0x80) {
-            *nul += s[i] == '\0';
-            i++;
-            continue;
-        }
-        k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (k <= 0) {
-            bad++;
-            i++;
-        } else {
-            i += (size_t)k;
-        }
+    while ((p = memchr(p, '\0', (size_t)(end - p))) != NULL) {
+        ++*nul;
+        p++;
     }
+    fupin_decode_utf8_counts(s, len, 0, &good, &bad);
     return bad;
 }
 
