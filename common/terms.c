@@ -52,3 +52,26 @@ const char *fupin_terms_scheme_name(unsigned flags)
                                               : FUPIN_SCHEME_FINAL_UNIGRAMS FUPIN_SCHEME_JOIN_SUFFIX;
     return flags & FUPIN_TOK_ALL_UNIGRAMS ? FUPIN_SCHEME_ALL_UNIGRAMS : FUPIN_SCHEME_FINAL_UNIGRAMS;
 }
+
+void fupin_terms_order_bounds(const char *from, const char *to, char lo[14], size_t *lo_len,
+                              char hi[14], size_t *hi_len)
+{
+    memcpy(lo, from && *from ? from : "000000000001", 12);
+    lo[12] = '\0';
+    *lo_len = 12;
+    *hi_len = 0;
+    hi[0] = '\0';
+    if (to && *to) {
+        memcpy(hi, to, 12);
+        hi[12] = '\xff';
+        hi[13] = '\0';
+        *hi_len = 13;
+    }
+}
+
+size_t fupin_terms_order_date(const char *v, size_t len)
+{
+    if (!v || len < 12 || memcmp(v, "000000000000", 12) == 0)
+        return 0;
+    return 12;
+}

@@ -12,11 +12,13 @@
  *   XF<source>     the whole normalised source (boolean), for exact filters
  *   Q<id>          the article id (unique; replace_document key)
  *   Y<yyyy>        the year (boolean)
- * Values: FUPIN_SLOT_DATE "YYYYMMDDHHMM" (sortable), FUPIN_SLOT_SOURCE the
- * source as given, FUPIN_SLOT_YEAR "YYYY", FUPIN_SLOT_ORDER the date (12
- * digits, "000000000000" when unknown) followed by the id: sorting on it
- * breaks ties the same way whatever the docids, so one database and any
- * set of shards give the same order.
+ * Values: FUPIN_SLOT_SOURCE the source as given, FUPIN_SLOT_YEAR "YYYY",
+ * FUPIN_SLOT_ORDER the date "YYYYMMDDHHMM" ("000000000000" when unknown)
+ * followed by the id: sorting on it breaks ties the same way whatever the
+ * docids, so one database and any set of shards give the same order, and
+ * date ranges are ranges of it (fupin_terms_order_bounds).  Slot 0 held the
+ * bare date until format 1 databases of December 2026; it duplicated
+ * ORDER's head (3 MB on news) and is no longer written or read.
  * FUPIN_SLOT_FINGERPRINT the article's reprint signature (MinHash of the
  * normalised body, binary; absent for an article without letters),
  * FUPIN_SLOT_CLUSTER the key of the article's cluster of reprints (the
@@ -37,7 +39,7 @@
 
 #define FUPIN_TITLE_WDF 5
 
-enum { FUPIN_SLOT_DATE = 0, FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3,
+enum { FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3,
        FUPIN_SLOT_FINGERPRINT = 4, FUPIN_SLOT_CLUSTER = 5 };
 
 #define FUPIN_META_FORMAT "fupin.format"
@@ -70,5 +72,16 @@ int fupin_terms_scheme_flags(const char *name, size_t len, unsigned *flags);
 
 /* The scheme name of tokenizer flags (a static string). */
 const char *fupin_terms_scheme_name(unsigned flags);
+
+/* Bounds on FUPIN_SLOT_ORDER for the dates from..to (each 12 digits, or ""
+ * for an open end), for a value range: lo (always set: an open start still
+ * leaves out undated articles) and hi (to followed by 0xff, which no UTF-8
+ * id starts with; *hi_len 0 for an open end).  Buffers of 14 bytes. */
+void fupin_terms_order_bounds(const char *from, const char *to, char lo[14], size_t *lo_len,
+                              char hi[14], size_t *hi_len);
+
+/* The date at the head of a FUPIN_SLOT_ORDER value: 12 (its length) when v
+ * starts with a known date, 0 when the article has none. */
+size_t fupin_terms_order_date(const char *v, size_t len);
 
 #endif

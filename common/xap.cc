@@ -356,7 +356,7 @@ int fupin_xwdb_open(const char *path, int mode, char *errbuf, size_t errlen, fup
     std::string err;
     int st = guard(err, [&] {
         int action;
-        switch (mode) {
+        switch (mode & ~FUPIN_XWDB_NO_SYNC) {
         case FUPIN_XWDB_CREATE_OR_OPEN: action = Xapian::DB_CREATE_OR_OPEN; break;
         case FUPIN_XWDB_CREATE: action = Xapian::DB_CREATE; break;
         case FUPIN_XWDB_CREATE_OR_OVERWRITE: action = Xapian::DB_CREATE_OR_OVERWRITE; break;
@@ -364,7 +364,9 @@ int fupin_xwdb_open(const char *path, int mode, char *errbuf, size_t errlen, fup
         default: throw Xapian::InvalidArgumentError("fupin_xwdb_open: unknown mode");
         }
         std::unique_ptr<fupin_xwdb> h(new fupin_xwdb{
-            Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS), std::string(), std::string()});
+            Xapian::WritableDatabase(path, action | Xapian::DB_BACKEND_GLASS |
+                                     ((mode & FUPIN_XWDB_NO_SYNC) ? Xapian::DB_NO_SYNC : 0)),
+            std::string(), std::string()});
         *out = h.release();
     });
     return open_status(st, err, errbuf, errlen);
@@ -383,6 +385,11 @@ int fupin_xwdb_replace_document(fupin_xwdb *db, const char *idterm, size_t len,
                                 const fupin_xdoc *doc)
 {
     return guard(db->err, [&] { db->db.replace_document(std::string(idterm, len), doc->doc); });
+}
+
+int fupin_xwdb_add_document(fupin_xwdb *db, const fupin_xdoc *doc)
+{
+    return guard(db->err, [&] { db->db.add_document(doc->doc); });
 }
 
 int fupin_xwdb_delete_document(fupin_xwdb *db, const char *idterm, size_t len)
@@ -875,7 +882,9 @@ int fupin_xapian_compact(const char *const *srcs, size_t n, const char *dest, in
         Xapian::Database db;
         for (size_t i = 0; i < n; i++)
             db.add_database(Xapian::Database(srcs[i]));
-        unsigned flags = Xapian::DB_BACKEND_GLASS;
+        /* FULL, as xapian-compact does by default: on news 4% smaller
+         * than the API's default (STANDARD), and still fine to update. */
+        unsigned flags = Xapian::DB_BACKEND_GLASS | Xapian::Compactor::FULL;
         if (multipass)
             flags |= Xapian::DBCOMPACT_MULTIPASS;
         db.compact(dest, flags);

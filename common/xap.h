@@ -53,7 +53,11 @@ enum fupin_xwdb_mode {
     FUPIN_XWDB_CREATE_OR_OPEN = 0,
     FUPIN_XWDB_CREATE = 1,             /* fails if it exists */
     FUPIN_XWDB_CREATE_OR_OVERWRITE = 2,
-    FUPIN_XWDB_OPEN = 3                /* fails if it does not exist */
+    FUPIN_XWDB_OPEN = 3,               /* fails if it does not exist */
+    /* OR-ed into a mode: commits skip fsync.  Only for a scratch database
+     * that is rebuilt from scratch if the machine fails (a part that the
+     * compactor merges, whose output is synced). */
+    FUPIN_XWDB_NO_SYNC = 0x100
 };
 
 /* Opens a glass database at path for writing.  Returns 0 and *out; on
@@ -67,6 +71,9 @@ int fupin_xwdb_close(fupin_xwdb *db);
 /* Adds doc, or replaces every document indexed by unique term idterm. */
 int fupin_xwdb_replace_document(fupin_xwdb *db, const char *idterm, size_t len,
                                 const fupin_xdoc *doc);
+/* Adds doc as a new document, without looking for an earlier one: only
+ * for an id known not to be in db (a fresh database, an id not seen yet). */
+int fupin_xwdb_add_document(fupin_xwdb *db, const fupin_xdoc *doc);
 /* Deletes every document indexed by idterm (none is fine). */
 int fupin_xwdb_delete_document(fupin_xwdb *db, const char *idterm, size_t len);
 int fupin_xwdb_commit(fupin_xwdb *db);

@@ -163,8 +163,7 @@ int fupin_docbuild_make(fupin_docbuild *b, const fupin_article *a, fupin_xdoc *d
     if (f[FUPIN_F_DATE].len) {
         if (fupin_date_parse(f[FUPIN_F_DATE].ptr, f[FUPIN_F_DATE].len, 0, d) == 0) {
             char y[8];
-            if ((rc = fupin_xdoc_set_value(doc, FUPIN_SLOT_DATE, d, 12)) ||
-                (rc = fupin_xdoc_set_value(doc, FUPIN_SLOT_YEAR, d, 4)))
+            if ((rc = fupin_xdoc_set_value(doc, FUPIN_SLOT_YEAR, d, 4)))
                 return rc;
             memcpy(y, FUPIN_PREFIX_YEAR, 1);
             memcpy(y + 1, d, 4);

@@ -260,7 +260,10 @@ static int plan_layout(run *r)
                 fupin_xdb_get_doccount(db, &count);
             fupin_xdb_close(db);
         }
-        if (r->jobs > 1 && count == 0) {
+        if (count == 0) {
+            /* Parts even for one job: the compactor's output is 0.6 times
+             * the size of a database written in place (news: 396 against
+             * 651 MB), and the same with any --jobs. */
             r->merge = 1;
             for (int i = 0; i < r->jobs; i++)
                 if (!(r->targets[i] = path_fmt("%s.part-%02d", o->db, i))) {
@@ -512,7 +515,9 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
         if (t % r->jobs != job)
             continue;
         char eb[512];
-        int mode = r->merge ? FUPIN_XWDB_CREATE_OR_OVERWRITE : FUPIN_XWDB_CREATE_OR_OPEN;
+        /* A part is scratch until merged: no fsync per commit. */
+        int mode = r->merge ? FUPIN_XWDB_CREATE_OR_OVERWRITE | FUPIN_XWDB_NO_SYNC
+                            : FUPIN_XWDB_CREATE_OR_OPEN;
         if ((rc = fupin_xwdb_open(r->targets[t], mode, eb, sizeof eb, &dbs[t])) != 0) {
             rc = fail(r, rc, "%s", eb);
             goto done;
@@ -588,8 +593,11 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
                    a.f[FUPIN_F_ID].ptr, ff, (unsigned long long)fl);
         }
         int yes = 0;
-        if ((rc = fupin_xwdb_term_exists(dbs[t], idterm, idlen, &yes)) ||
-            (rc = fupin_xwdb_replace_document(dbs[t], idterm, idlen, doc))) {
+        if (r->merge && !again)   /* a new part cannot hold it yet */
+            rc = fupin_xwdb_add_document(dbs[t], doc);
+        else if ((rc = fupin_xwdb_term_exists(dbs[t], idterm, idlen, &yes)) == 0)
+            rc = fupin_xwdb_replace_document(dbs[t], idterm, idlen, doc);
+        if (rc) {
             rc = xstatus_msg(r, rc, dbs[t], r->targets[t]);
             goto done;
         }
@@ -821,13 +829,20 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
         rc = worker(&r, 0, &w[0], 1);
     else
         rc = run_forked(&r, w, in_total);
-    if (rc == 0 && r.merge)
-        rc = merge_parts(&r);
-    else if (rc != 0 && r.merge)
+    /* Reprint clusters span the whole database, every shard; a new one's
+     * parts are clustered before they are merged, so that no value is
+     * rewritten into the compactor's full blocks. */
+    if (rc == 0 && r.merge) {
+        rc = fupin_reprint_cluster_dbs((const char *const *)r.targets, r.ntargets, NULL,
+                                       errbuf, errlen);
+        if (rc == 0)
+            rc = merge_parts(&r);
+    } else if (rc == 0) {
+        rc = fupin_reprint_cluster(o->db, NULL, errbuf, errlen);
+    }
+    if (rc != 0 && r.merge)
         for (int i = 0; i < r.ntargets; i++)
             rmtree(r.targets[i]);
-    if (rc == 0)   /* reprint clusters span the whole database, every shard */
-        rc = fupin_reprint_cluster(o->db, NULL, errbuf, errlen);
 
     if (st || o->progress) {
         fupin_ingest_stats s;

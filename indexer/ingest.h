@@ -12,9 +12,11 @@
  * it in place.
  *
  * Parallelism: with jobs > 1 the run forks workers, each writing its own
- * databases: the shards it owns, or, for a new single database, a part that
- * is merged with Xapian's compactor at the end.  An existing single
- * database is written by one worker.
+ * databases: the shards it owns, or, for a new single database, a part.
+ * A new single database is always written as parts (one with one job) and
+ * merged with Xapian's compactor at the end, so it is compact and appears
+ * only when complete.  An existing single database is written in place by
+ * one worker.
  *
  * Dictionary: a database keeps using the dictionary it has; a new one gets a
  * dictionary trained on a random sample of the whole input (at most

@@ -484,8 +484,25 @@ static double now_s(void)
 int fupin_reprint_cluster(const char *db, fupin_reprint_stats *st, char *errbuf, size_t errlen)
 {
     char *paths[MAX_PARTS];
-    fupin_xwdb *w[MAX_PARTS] = { 0 };
     int nparts = 0, rc;
+
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if ((rc = fupin_ingest_layout(db, paths, MAX_PARTS, &nparts)) != 0) {
+        snprintf(errbuf, errlen, "%s: not a fupin database", db);
+        return rc;
+    }
+    rc = fupin_reprint_cluster_dbs((const char *const *)paths, nparts, st, errbuf, errlen);
+    for (int i = 0; i < nparts; i++)
+        free(paths[i]);
+    return rc;
+}
+
+int fupin_reprint_cluster_dbs(const char *const *paths, int nparts, fupin_reprint_stats *st,
+                              char *errbuf, size_t errlen)
+{
+    fupin_xwdb *w[MAX_PARTS] = { 0 };
+    int rc = 0;
     pass p = { 0 };
     uint32_t *comp = NULL, *best = NULL, *size = NULL;
     fupin_reprint_stats s = { 0 };
@@ -493,9 +510,9 @@ int fupin_reprint_cluster(const char *db, fupin_reprint_stats *st, char *errbuf,
 
     if (errbuf && errlen)
         errbuf[0] = '\0';
-    if ((rc = fupin_ingest_layout(db, paths, MAX_PARTS, &nparts)) != 0) {
-        snprintf(errbuf, errlen, "%s: not a fupin database", db);
-        return rc;
+    if (nparts < 0 || nparts > MAX_PARTS) {
+        snprintf(errbuf, errlen, "at most %d databases", MAX_PARTS);
+        return FUPIN_EINVAL;
     }
     /* All parts are opened for writing first: holding every lock, the
      * values read are the ones the keys will be written over. */
@@ -581,7 +598,6 @@ done:
             snprintf(errbuf, errlen, "%s: closing after clustering: %s", paths[i],
                      fupin_strerror(crc));
         }
-        free(paths[i]);
     }
     free(p.e);
     free(p.sig);

@@ -92,8 +92,8 @@ unsigned fupin_reprint_agree(const fupin_reprint_sig *a, const fupin_reprint_sig
  * dated at most FUPIN_REPRINT_MAX_DAYS apart (or either date unknown). */
 int fupin_reprint_same(const fupin_reprint_sig *a, const fupin_reprint_sig *b);
 
-/* Days since 1970-01-01 of a date value "YYYYMMDD..." (FUPIN_SLOT_DATE,
- * or the start of FUPIN_SLOT_ORDER); 0 when shorter or "00000000". */
+/* Days since 1970-01-01 of a date value "YYYYMMDD..." (the head of
+ * FUPIN_SLOT_ORDER); 0 when shorter or "00000000". */
 int32_t fupin_reprint_day(const char *v, size_t len);
 
 /* The FUPIN_SLOT_FINGERPRINT value of sig into out: returns its length (0
@@ -129,5 +129,12 @@ typedef struct fupin_reprint_stats {
  * errbuf (FUPIN_ELOCKED when another writer holds a part, FUPIN_EDBOPEN,
  * FUPIN_ENOMEM, ...). */
 int fupin_reprint_cluster(const char *db, fupin_reprint_stats *st, char *errbuf, size_t errlen);
+
+/* The same over the databases paths[0..n), taken as the parts of one
+ * database (the parts of a new one before they are merged: clustering
+ * them first leaves the compactor's output untouched).  The caller keeps
+ * the paths. */
+int fupin_reprint_cluster_dbs(const char *const *paths, int n, fupin_reprint_stats *st,
+                              char *errbuf, size_t errlen);
 
 #endif

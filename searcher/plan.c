@@ -353,8 +353,10 @@ static int compile(fupin_plan *p, const fupin_qnode *qn, int implied, pnode **ou
         n->implied = implied;
         memcpy(n->from, qn->from, 13);
         memcpy(n->to, qn->to, 13);
-        fupin_xquery *vr = fupin_xquery_value_range(FUPIN_SLOT_DATE,
-            n->from[0] ? n->from : NULL, strlen(n->from), n->to[0] ? n->to : NULL, strlen(n->to));
+        char lo[14], hi[14];
+        size_t ll, hl;
+        fupin_terms_order_bounds(n->from, n->to, lo, &ll, hi, &hl);
+        fupin_xquery *vr = fupin_xquery_value_range(FUPIN_SLOT_ORDER, lo, ll, hl ? hi : NULL, hl);
         *q = vr ? fupin_xquery_scale(vr, 0) : NULL;
         fupin_xquery_free(vr);
         if (!*q) {

@@ -351,9 +351,12 @@ static int filtered(fupin_search *s, const fupin_xquery *q, const fupin_search_o
         if (o->date_to && *o->date_to &&
             fupin_date_parse(o->date_to, strlen(o->date_to), 1, to) != 0)
             return set_err(s, FUPIN_EINVAL, "bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)", o->date_to);
-        if (from[0] || to[0])
-            parts[n++] = fupin_xquery_value_range(FUPIN_SLOT_DATE, from[0] ? from : NULL, 12,
-                                                  to[0] ? to : NULL, 12);
+        if (from[0] || to[0]) {
+            char lo[14], hi[14];
+            size_t ll, hl;
+            fupin_terms_order_bounds(from, to, lo, &ll, hi, &hl);
+            parts[n++] = fupin_xquery_value_range(FUPIN_SLOT_ORDER, lo, ll, hl ? hi : NULL, hl);
+        }
     }
     if (o->source && *o->source) {
         fupin_norm nm;
@@ -564,10 +567,9 @@ static int count_copies(fupin_search *s, const fupin_xquery *q, fupin_plan *plan
             pd.a = &a;
             pd.cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
             pd.date = NULL;
-            if (fupin_xdb_get_value(s->db, id, FUPIN_SLOT_DATE, &dv, &dl) == 0) {
+            if (fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &dv, &dl) == 0 &&
+                (pd.date_len = fupin_terms_order_date(dv, dl)) != 0)
                 pd.date = dv;
-                pd.date_len = dl;
-            }
             if (!fupin_plan_verify(plan, &pd))
                 continue;
         }
@@ -714,10 +716,9 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 pd.cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
                 pd.date = NULL;
                 if (fupin_plan_needs_date(plan) &&
-                    fupin_xdb_get_value(s->db, id, FUPIN_SLOT_DATE, &dv, &dl) == 0) {
+                    fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &dv, &dl) == 0 &&
+                    (pd.date_len = fupin_terms_order_date(dv, dl)) != 0)
                     pd.date = dv;
-                    pd.date_len = dl;
-                }
                 if (!fupin_plan_verify(plan, &pd))
                     continue;
                 if (collapse) {

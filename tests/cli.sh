@@ -66,6 +66,22 @@ check "malformed line gives exit 1 ($rc)" [ $rc -eq 1 ]
 check "message names file and line" grep -q "x.jsonl:2:" "$T/e2"
 check "good lines indexed" [ "$($SRCH -d "$T/db2" --count 扶贫)" -eq 2 ]
 
+# Date ranges: bounds include their whole day; an undated article is in no
+# range, even an open one; a date: term and --from/--to agree.
+printf '%s\n' '{"id":"d1","title":"t","source":"s","date":"2020-01-31 23:59","body":"产业扶贫"}' \
+  '{"id":"d2","title":"t","source":"s","date":"2020-02-01","body":"产业扶贫"}' \
+  '{"id":"d3","title":"t","source":"s","body":"产业扶贫"}' \
+  '{"id":"d4","title":"t","source":"s","date":"2019-12-31","body":"产业扶贫"}' >"$T/in/d.jsonl"
+$IDX -q -d "$T/db3" "$T/in/d.jsonl"
+ids() { $SRCH -d "$T/db3" --json --no-collapse --sort date-asc -n 0 "$@" 2>&1 |
+        $PY -c 'import json,sys; print("".join(h["id"] + " " for h in json.load(sys.stdin)["hits"]))'; }
+check "--to 2020-01 ($(ids --to 2020-01 扶贫))" [ "$(ids --to 2020-01 扶贫)" = "d4 d1 " ]
+check "--from 2020-01 ($(ids --from 2020-01 扶贫))" [ "$(ids --from 2020-01 扶贫)" = "d1 d2 " ]
+check "--from/--to one day ($(ids --from 2020-02-01 --to 2020-02-01 扶贫))" \
+  [ "$(ids --from 2020-02-01 --to 2020-02-01 扶贫)" = "d2 " ]
+check "date:..2020-01 ($(ids '扶贫 date:..2020-01'))" [ "$(ids '扶贫 date:..2020-01')" = "d4 d1 " ]
+check "-date:2020 keeps undated ($(ids '扶贫 -date:2020'))" [ "$(ids '扶贫 -date:2020')" = "d3 d4 " ]
+
 # Errors: no database, usage.
 $SRCH -d "$T/nonexistent" 扶贫 >/dev/null 2>"$T/e3"; rc=$?
 check "missing database exits 3 ($rc)" [ $rc -eq 3 ]
