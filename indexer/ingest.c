@@ -507,7 +507,11 @@ static int worker(run *r, int job, volatile fupin_ingest_stats *st, int in_proce
     fupin_xdoc *doc = NULL;
     fupin_idseen *seen = NULL;
     utf8_note u8 = { 0 };
-    unsigned batch = o->batch ? o->batch : 2000;
+    /* Small flushes keep Xapian's in-memory postings small: on news a part
+     * costs 20-25% less CPU committed every 500 articles than every 2000
+     * (every 250: the same; 8000: a third more).  In place, each commit
+     * is an fsync. */
+    unsigned batch = o->batch ? o->batch : r->merge ? 500 : 2000;
     double interval = o->progress_interval > 0 ? o->progress_interval : 0.5, last = now();
     int rc = 0;
 

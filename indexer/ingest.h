@@ -58,7 +58,8 @@ typedef struct fupin_ingest_opts {
     int shards;                /* 0: keep the database's layout (1 for a new one) */
     int level;                 /* zstd level (0: default) */
     size_t dict_size;          /* dictionary size for a new database (0: default) */
-    unsigned batch;            /* articles per commit (0: 2000) */
+    unsigned batch;            /* articles per commit (0: 500 into a new
+                                * database's parts, 2000 in place) */
     int final_unigrams;        /* new database: a unigram only for the last CJK
                                 * character of each run (smaller; 1-character
                                 * queries become wildcards) */
