@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* For ZSTD_createDDict_byReference, exported by libzstd.so but filed as
+ * experimental: the same rebuild caveat as below. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 #include <zstd_errors.h>
 /* For ZDICT_trainFromBuffer_fastCover: libzstd.so exports it, but zdict.h
@@ -470,6 +473,7 @@ int fupin_docenc_encode(fupin_docenc *e, const fupin_article *a, unsigned flags,
 typedef struct ddict_slot {
     uint32_t id;
     ZSTD_DDict *ddict;
+    void *owned;            /* the dictionary a by-reference ddict reads */
 } ddict_slot;
 
 struct fupin_docdec {
@@ -501,8 +505,10 @@ void fupin_docdec_free(fupin_docdec *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->ndicts; i++)
+    for (size_t i = 0; i < d->ndicts; i++) {
         ZSTD_freeDDict(d->dicts[i].ddict);
+        free(d->dicts[i].owned);
+    }
     free(d->dicts);
     ZSTD_freeDCtx(d->dctx);
     free(d->raw);
@@ -522,32 +528,52 @@ int fupin_docdec_has_dict(const fupin_docdec *d, uint32_t dict_id)
     return dict_id == 0 || (d && ddict_find(d, dict_id) != NULL);
 }
 
-int fupin_docdec_add_dict(fupin_docdec *d, const void *dict, size_t len)
+/* owned: dict is malloc'd and handed over (used by reference, freed here
+ * unless kept); else it is copied. */
+static int add_dict(fupin_docdec *d, const void *dict, size_t len, void *owned)
 {
     uint32_t id;
     int rc;
 
-    if (!d)
-        return FUPIN_EINVAL;
-    if ((rc = dict_check(dict, len, &id)))
-        return rc;
-    if (ddict_find(d, id))
-        return FUPIN_OK;
+    if (!d) {
+        rc = FUPIN_EINVAL;
+        goto done;
+    }
+    if ((rc = dict_check(dict, len, &id)) || ddict_find(d, id))
+        goto done;
     if (d->ndicts == d->dicts_cap) {
         size_t n = d->dicts_cap ? d->dicts_cap * 2 : 4;
         ddict_slot *s = realloc(d->dicts, n * sizeof *s);
-        if (!s)
-            return FUPIN_ENOMEM;
+        if (!s) {
+            rc = FUPIN_ENOMEM;
+            goto done;
+        }
         d->dicts = s;
         d->dicts_cap = n;
     }
-    ZSTD_DDict *dd = ZSTD_createDDict(dict, len);
-    if (!dd)
-        return FUPIN_ENOMEM;
+    ZSTD_DDict *dd = owned ? ZSTD_createDDict_byReference(dict, len) : ZSTD_createDDict(dict, len);
+    if (!dd) {
+        rc = FUPIN_ENOMEM;
+        goto done;
+    }
     d->dicts[d->ndicts].id = id;
     d->dicts[d->ndicts].ddict = dd;
+    d->dicts[d->ndicts].owned = owned;
     d->ndicts++;
-    return FUPIN_OK;
+    owned = NULL;
+done:
+    free(owned);
+    return rc;
+}
+
+int fupin_docdec_add_dict(fupin_docdec *d, const void *dict, size_t len)
+{
+    return add_dict(d, dict, len, NULL);
+}
+
+int fupin_docdec_adopt_dict(fupin_docdec *d, void *dict, size_t len)
+{
+    return add_dict(d, dict, len, dict);
 }
 
 /* Parses the uncompressed header; *head is where the frame starts. */

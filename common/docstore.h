@@ -68,6 +68,12 @@ void fupin_docdec_free(fupin_docdec *d);
  * a no-op.  Returns 0, FUPIN_EINVAL (not a zstd dictionary) or FUPIN_ENOMEM. */
 int fupin_docdec_add_dict(fupin_docdec *d, const void *dict, size_t len);
 
+/* The same, taking ownership of dict (malloc'd): it is used in place, not
+ * copied, and freed with d, or at once when not kept (an id already held,
+ * or an error).  A CGI request reads one 1 MiB dictionary: every copy of it
+ * is 256 fresh pages to fault in. */
+int fupin_docdec_adopt_dict(fupin_docdec *d, void *dict, size_t len);
+
 /* 1 if d holds dictionary dict_id (0 is always held). */
 int fupin_docdec_has_dict(const fupin_docdec *d, uint32_t dict_id);
 

@@ -21,6 +21,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -139,6 +140,87 @@ int copy_out(const std::string &s, std::string &err, char **val, size_t *len) no
     *val = p;
     *len = s.size();
     return FUPIN_OK;
+}
+
+/* Large metadata values are stored in chunks: glass reads a 1 MiB tag
+ * item by item into one growing string (4.5-9.5 ms here), but 16 tags of
+ * 64 KiB in 0.6 ms, and every search process that shows text reads the
+ * 1 MiB compression dictionary once.  The key then holds a manifest,
+ * META_MARK "<chunks> <bytes>", and the chunks are key#0, key#1, ...
+ * No value fupin stores starts with a NUL, so the mark cannot be data. */
+const char META_MARK[] = "\0fupin-chunks ";
+const size_t META_MARK_LEN = sizeof META_MARK - 1;
+const size_t META_CHUNK = 65536;
+
+bool meta_manifest(const std::string &v, size_t *chunks, size_t *bytes)
+{
+    unsigned long long c, b;
+    if (v.size() <= META_MARK_LEN || v.compare(0, META_MARK_LEN, META_MARK, META_MARK_LEN) != 0)
+        return false;
+    if (std::sscanf(v.c_str() + META_MARK_LEN, "%llu %llu", &c, &b) != 2)
+        return false;
+    *chunks = static_cast<size_t>(c);
+    *bytes = static_cast<size_t>(b);
+    return true;
+}
+
+std::string meta_chunk_key(const std::string &key, size_t i)
+{
+    return key + "#" + std::to_string(i);
+}
+
+/* Reads key (a plain value, or a manifest and its chunks) into a malloc'd
+ * NUL-terminated copy, assembled in place: no 1 MiB string. */
+int meta_get(const Xapian::Database &db, const std::string &key, std::string &err, char **val,
+             size_t *len)
+{
+    std::string v = db.get_metadata(key);
+    size_t chunks, bytes;
+    if (!meta_manifest(v, &chunks, &bytes))
+        return copy_out(v, err, val, len);
+    char *p = static_cast<char *>(std::malloc(bytes + 1));
+    if (!p) {
+        keep(err, "out of memory reading metadata");
+        return FUPIN_ENOMEM;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < chunks; i++) {
+        std::string c = db.get_metadata(meta_chunk_key(key, i));
+        if (c.size() > bytes - at) {
+            at = bytes + 1;
+            break;
+        }
+        std::memcpy(p + at, c.data(), c.size());
+        at += c.size();
+    }
+    if (at != bytes) {
+        std::free(p);
+        keep(err, ("metadata " + key + " is damaged (its chunks do not add up)").c_str());
+        return FUPIN_ECORRUPT;
+    }
+    p[bytes] = '\0';
+    *val = p;
+    *len = bytes;
+    return FUPIN_OK;
+}
+
+void meta_set(Xapian::WritableDatabase &db, const std::string &key, const char *val, size_t len)
+{
+    size_t old_chunks = 0, old_bytes, chunks = 0;
+    meta_manifest(db.get_metadata(key), &old_chunks, &old_bytes);
+    if (len > META_CHUNK) {
+        chunks = (len + META_CHUNK - 1) / META_CHUNK;
+        for (size_t i = 0; i < chunks; i++) {
+            size_t n = std::min(META_CHUNK, len - i * META_CHUNK);
+            db.set_metadata(meta_chunk_key(key, i), std::string(val + i * META_CHUNK, n));
+        }
+        db.set_metadata(key, std::string(META_MARK, META_MARK_LEN) + std::to_string(chunks) + " " +
+                                 std::to_string(len));
+    } else {
+        db.set_metadata(key, std::string(val, len));
+    }
+    for (size_t i = chunks; i < old_chunks; i++)   /* "" deletes */
+        db.set_metadata(meta_chunk_key(key, i), std::string());
 }
 
 Xapian::Database open_tcp(const std::string &host, unsigned port, unsigned timeout_ms)
@@ -404,14 +486,14 @@ int fupin_xwdb_commit(fupin_xwdb *db)
 
 int fupin_xwdb_set_metadata(fupin_xwdb *db, const char *key, const char *val, size_t len)
 {
-    return guard(db->err, [&] { db->db.set_metadata(key, std::string(val, len)); });
+    return guard(db->err, [&] { meta_set(db->db, key, val, len); });
 }
 
 int fupin_xwdb_get_metadata(fupin_xwdb *db, const char *key, char **val, size_t *len)
 {
     *val = nullptr;
     *len = 0;
-    return guard(db->err, [&] { return copy_out(db->db.get_metadata(key), db->err, val, len); });
+    return guard(db->err, [&] { return meta_get(db->db, key, db->err, val, len); });
 }
 
 int fupin_xwdb_get_doccount(fupin_xwdb *db, uint32_t *count)
@@ -567,7 +649,7 @@ int fupin_xdb_get_metadata(fupin_xdb *db, const char *key, char **val, size_t *l
 {
     *val = nullptr;
     *len = 0;
-    return guard(db->err, [&] { return copy_out(db->db.get_metadata(key), db->err, val, len); });
+    return guard(db->err, [&] { return meta_get(db->db, key, db->err, val, len); });
 }
 
 int fupin_xdb_allterms(fupin_xdb *db, const char *prefix, size_t plen, size_t max,

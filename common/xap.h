@@ -77,6 +77,10 @@ int fupin_xwdb_add_document(fupin_xwdb *db, const fupin_xdoc *doc);
 /* Deletes every document indexed by idterm (none is fine). */
 int fupin_xwdb_delete_document(fupin_xwdb *db, const char *idterm, size_t len);
 int fupin_xwdb_commit(fupin_xwdb *db);
+/* Sets metadata key to val[0..len) ("" deletes it).  A value over 64 KiB
+ * is stored as 64 KiB chunks under key#0, key#1, ... and a manifest under
+ * key (glass reads one huge tag slowly); the get functions reassemble it,
+ * and plain values written by older versions read as before. */
 int fupin_xwdb_set_metadata(fupin_xwdb *db, const char *key,
                             const char *val, size_t len);
 /* *val malloc'd (caller frees), NUL-terminated; an absent key gives "" with

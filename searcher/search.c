@@ -186,9 +186,7 @@ static int load_doc(fupin_search *s, fupin_docid id, fupin_article *a, unsigned 
             snprintf(s->err, sizeof s->err, "the database lacks dictionary %s needed by a record", key);
             return FUPIN_ECORRUPT;
         }
-        rc = fupin_docdec_add_dict(s->dec, val, vlen);
-        free(val);
-        if (rc != 0)
+        if ((rc = fupin_docdec_adopt_dict(s->dec, val, vlen)) != 0)
             return rc;
         if ((rc = fupin_xdb_get_data(s->db, id, &data, &len)) != 0)
             return xerr(s, rc, "reading a stored article");
