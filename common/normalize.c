@@ -91,14 +91,18 @@ struct fupin_normalizer {
     size_t segcap;
     size_t replaced;
     int cjk_stable;
-    opencc_t cc;            /* t2s converter; NULL with FUPIN_NORM_NO_T2S */
+    int t2s;                /* fold traditional to simplified */
+    opencc_t cc;            /* t2s converter; NULL without t2s, or when the
+                             * bitmaps below are complete (a stored table) */
     int cc_borrowed;        /* cc belongs to the base of a sibling */
     t2s_pair *tab;          /* changed code points, open addressing */
     size_t tabcap, tabn;    /* tabcap is 0 or a power of two */
+    int tab_borrowed;       /* tab, same and changed are a table base's */
     uint8_t *t2sbuf;        /* a slow segment's output after t2s */
     size_t t2scap;
-    uint64_t same[T2S_BITS / 64];     /* t2s known to keep the code point */
-    uint64_t changed[T2S_BITS / 64];  /* t2s known to change it: see tab */
+    uint64_t *same;         /* t2s known to keep the code point */
+    uint64_t *changed;      /* t2s known to change it: see tab */
+    uint64_t own_same[T2S_BITS / 64], own_changed[T2S_BITS / 64];
     uint8_t cls[0x10000];   /* CLS_* per BMP code point, filled lazily */
 };
 
@@ -266,10 +270,13 @@ static int t2s_step(fupin_normalizer *nz, int32_t cp, int32_t *to)
     uint8_t in[4];
     size_t n = (size_t)utf8proc_encode_char(cp, in), rl;
     /* not opencc_convert_utf8_to_buffer: it strcpy's a result of any length */
-    char *r = opencc_convert_utf8(nz->cc, (const char *)in, n);
+    char *r;
     int32_t u;
 
     *to = cp;
+    if (!nz->cc)
+        return 0;   /* a complete table has no entry for it: it stays */
+    r = opencc_convert_utf8(nz->cc, (const char *)in, n);
     if (!r)
         return FUPIN_ENOMEM;   /* OpenCC's only failure on valid UTF-8 */
     rl = strlen(r);
@@ -298,6 +305,8 @@ static int t2s_learn(fupin_normalizer *nz, int32_t cp, const t2s_pair **e)
     int st;
 
     *e = NULL;
+    if (!nz->cc)
+        return 0;   /* a complete table (perhaps shared): nothing to learn */
     for (int k = 0; k < T2S_CHAIN && t2s_range(t); k++) {
         if ((st = t2s_step(nz, t, &u)))
             return st;
@@ -410,7 +419,10 @@ static inline int reserve(fupin_normalizer *nz, size_t need, int want_map)
     return 0;
 }
 
-static int create(unsigned flags, opencc_t shared, fupin_normalizer **out)
+/* shared: a sibling's base (its converter and what it knows of t2s are
+ * taken); no_cc: t2s answers will all come from a table. */
+static int create(unsigned flags, const fupin_normalizer *shared, int no_cc,
+                  fupin_normalizer **out)
 {
     fupin_normalizer *nz = NULL;
     int st = FUPIN_EINVAL;
@@ -429,10 +441,22 @@ static int create(unsigned flags, opencc_t shared, fupin_normalizer **out)
         grow((void **)&nz->seg, &nz->segcap, 64, 1, 0))
         goto done;
     nz->out[0] = '\0';
-    if (shared) {
-        nz->cc = shared;
+    nz->t2s = !(flags & FUPIN_NORM_NO_T2S);
+    nz->same = nz->own_same;
+    nz->changed = nz->own_changed;
+    if (shared && nz->t2s && !shared->cc) {
+        /* a complete table is read-only: shared, not copied (each copy
+         * is pages a CGI request would fault in) */
+        nz->same = shared->same;
+        nz->changed = shared->changed;
+        nz->tab = shared->tab;
+        nz->tabcap = shared->tabcap;
+        nz->tabn = shared->tabn;
+        nz->tab_borrowed = 1;
+    } else if (shared && nz->t2s) {
+        nz->cc = shared->cc;
         nz->cc_borrowed = 1;
-    } else if (!(flags & FUPIN_NORM_NO_T2S)) {
+    } else if (nz->t2s && !no_cc) {
         /* found in OpenCC's data directory (/usr/share/opencc) */
         opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
         if (cc == (opencc_t)-1) {
@@ -451,7 +475,102 @@ done:
 
 int fupin_normalizer_new(unsigned flags, fupin_normalizer **out)
 {
-    return create(flags, NULL, out);
+    return create(flags, NULL, 0, out);
+}
+
+#define T2S_MAGIC "FT2S"
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int fupin_normalizer_t2s_table(fupin_normalizer *nz, char **out, size_t *len)
+{
+    const t2s_pair *e;
+    unsigned char *buf;
+    size_t n = 0;
+    int st;
+
+    if (!out || !len)
+        return FUPIN_EINVAL;
+    *out = NULL;
+    *len = 0;
+    if (!nz || !nz->t2s || !nz->cc)
+        return FUPIN_EINVAL;
+    for (int32_t cp = T2S_BMP_LO; cp < T2S_SUP_HI; cp++) {
+        if (cp == T2S_BMP_HI)
+            cp = T2S_SUP_LO;
+        if (!t2s_same(nz, cp) && (st = t2s_get(nz, cp, &e)))
+            return st;
+    }
+    if (!(buf = malloc(8 + 8 * nz->tabn)))
+        return FUPIN_ENOMEM;
+    memcpy(buf, T2S_MAGIC, 4);
+    for (int32_t cp = T2S_BMP_LO; cp < T2S_SUP_HI; cp++) {
+        if (cp == T2S_BMP_HI)
+            cp = T2S_SUP_LO;
+        if (!t2s_same(nz, cp) && (e = t2s_find(nz, cp)) != NULL) {
+            put32(buf + 8 + 8 * n, e->from);
+            put32(buf + 12 + 8 * n, e->to);
+            n++;
+        }
+    }
+    put32(buf + 4, (uint32_t)n);
+    *out = (char *)buf;
+    *len = 8 + 8 * n;
+    return 0;
+}
+
+int fupin_normalizer_new_t2s(const char *table, size_t len, fupin_normalizer **out)
+{
+    const unsigned char *p = (const unsigned char *)table;
+    fupin_normalizer *nz = NULL;
+    int st;
+
+    if (!out)
+        return FUPIN_EINVAL;
+    *out = NULL;
+    if (!table || len < 8 || memcmp(p, T2S_MAGIC, 4) != 0 || (len - 8) % 8 != 0 ||
+        get32(p + 4) != (len - 8) / 8)
+        return FUPIN_ECORRUPT;
+    if ((st = create(0, NULL, 1, &nz)) != 0)
+        return st;
+    memset(nz->same, 0xff, sizeof nz->own_same);
+    /* sized once: t2s_put would otherwise rehash it five times */
+    nz->tabcap = 256;
+    while (nz->tabcap < 2 * ((len - 8) / 8 + 1))
+        nz->tabcap *= 2;
+    if (!(nz->tab = calloc(nz->tabcap, sizeof *nz->tab))) {
+        st = FUPIN_ENOMEM;
+        goto done;
+    }
+    for (size_t k = 8; k < len; k += 8) {
+        uint32_t from = get32(p + k), to = get32(p + k + 4);
+        if (!t2s_range((int32_t)from) || to == 0 || to >= 0x110000 ||
+            (to >= 0xD800 && to < 0xE000) || t2s_find(nz, (int32_t)from)) {
+            st = FUPIN_ECORRUPT;
+            goto done;
+        }
+        size_t b = t2s_bit((int32_t)from);
+        nz->same[b >> 6] &= ~(1ull << (b & 63));
+        nz->changed[b >> 6] |= 1ull << (b & 63);
+        if ((st = t2s_put(nz, from, to)) != 0)
+            goto done;
+    }
+    *out = nz;
+    nz = NULL;
+done:
+    fupin_normalizer_free(nz);
+    return st;
 }
 
 int fupin_normalizer_new_sibling(const fupin_normalizer *base, fupin_normalizer **out)
@@ -462,7 +581,7 @@ int fupin_normalizer_new_sibling(const fupin_normalizer *base, fupin_normalizer 
         return FUPIN_EINVAL;
     }
     /* loading OpenCC's tables is most of a normaliser's 1.2 ms start */
-    return create(base->cc ? 0 : FUPIN_NORM_NO_T2S, base->cc, out);
+    return create(base->t2s ? 0 : FUPIN_NORM_NO_T2S, base, 0, out);
 }
 
 void fupin_normalizer_free(fupin_normalizer *nz)
@@ -476,7 +595,8 @@ void fupin_normalizer_free(fupin_normalizer *nz)
     free(nz->seg);
     if (nz->cc && !nz->cc_borrowed)
         opencc_close(nz->cc);
-    free(nz->tab);
+    if (!nz->tab_borrowed)
+        free(nz->tab);
     free(nz->t2sbuf);
     free(nz);
 }
@@ -579,7 +699,7 @@ static int slow_segment(fupin_normalizer *nz, const uint8_t *s, size_t len,
         if (any_cjk)
             nz->cjk_stable = 0;
     }
-    if (nz->cc && (st = t2s_segment(nz, &src, &nout)))
+    if (nz->t2s && (st = t2s_segment(nz, &src, &nout)))
         return st;
 
     if ((st = reserve(nz, *o + nout + (len - p), want_map)))
@@ -604,7 +724,7 @@ static inline int run_text(fupin_normalizer *nz, const uint8_t *s, size_t len,
     size_t i = 0, o = 0, last = SIZE_MAX, last_o = 0, n;
     int32_t cp = 0;
     int st, c, fold = 0;
-    const int t2s = nz->cc != NULL;
+    const int t2s = nz->t2s;
     uint8_t *dst;
     uint32_t *ms, *me;
 

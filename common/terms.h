@@ -26,8 +26,8 @@
  * Join terms: with the "+join" schemes (every database fupin-index makes),
  * a word glued to a CJK character is also one term ("2019年", "第5").
  * Metadata: FUPIN_META_FORMAT, FUPIN_META_SCHEME, FUPIN_META_DICT (id of the
- * dictionary new records use, 8 hex digits), and the dictionaries themselves
- * (docstore.h).
+ * dictionary new records use, 8 hex digits), the dictionaries themselves
+ * (docstore.h) and FUPIN_META_T2S.
  */
 #ifndef FUPIN_TERMS_H
 #define FUPIN_TERMS_H
@@ -45,6 +45,8 @@ enum { FUPIN_SLOT_SOURCE = 1, FUPIN_SLOT_YEAR = 2, FUPIN_SLOT_ORDER = 3,
 #define FUPIN_META_FORMAT "fupin.format"
 #define FUPIN_META_SCHEME "fupin.scheme"
 #define FUPIN_META_DICT "fupin.dict"
+/* The t2s table the text was folded with (normalize.h), for searchers. */
+#define FUPIN_META_T2S "fupin.t2s"
 #define FUPIN_FORMAT_VERSION "1"
 #define FUPIN_SCHEME_FINAL_UNIGRAMS "bigram+final-unigram"
 #define FUPIN_SCHEME_ALL_UNIGRAMS "bigram+unigram"

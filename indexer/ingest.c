@@ -28,6 +28,7 @@
 #include "idseen.h"
 #include "reprint.h"
 #include "../common/docstore.h"
+#include "../common/normalize.h"
 #include "../common/status.h"
 #include "../common/terms.h"
 #include "../common/tokenize.h"
@@ -47,6 +48,8 @@ typedef struct run {
     size_t dict_len;
     uint32_t dict_id;
     int fresh_dict;              /* trained in this run: store it */
+    char *t2s;                   /* the t2s table, stored for searchers */
+    size_t t2s_len;
     unsigned tok_flags;
     const char *scheme;
     double t0;
@@ -406,6 +409,8 @@ static int write_meta(run *r, fupin_xwdb *db)
     if ((rc = fupin_xwdb_set_metadata(db, FUPIN_META_FORMAT, FUPIN_FORMAT_VERSION,
                                       strlen(FUPIN_FORMAT_VERSION))) ||
         (rc = fupin_xwdb_set_metadata(db, FUPIN_META_SCHEME, r->scheme, strlen(r->scheme))))
+        return rc;
+    if (r->t2s_len && (rc = fupin_xwdb_set_metadata(db, FUPIN_META_T2S, r->t2s, r->t2s_len)))
         return rc;
     if (r->dict_id) {
         fupin_docstore_dict_key(r->dict_id, key);
@@ -816,6 +821,18 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
             goto done;
         }
     }
+    {
+        /* the table this run folds with, for searchers (normalize.h) */
+        fupin_normalizer *nz = NULL;
+        rc = fupin_normalizer_new(0, &nz);
+        if (rc == 0)
+            rc = fupin_normalizer_t2s_table(nz, &r.t2s, &r.t2s_len);
+        fupin_normalizer_free(nz);
+        if (rc != 0) {
+            rc = fail(&r, rc, "t2s table: %s", fupin_strerror(rc));
+            goto done;
+        }
+    }
     if (fupin_dump_open(paths, n, &probe) == 0)
         fupin_dump_total_bytes(probe, &in_total);
     fupin_dump_close(probe);
@@ -862,5 +879,6 @@ done:
     for (int i = 0; i < r.ntargets; i++)
         free(r.targets[i]);
     free(r.dict);
+    free(r.t2s);
     return rc;
 }

@@ -87,8 +87,8 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
 {
     fupin_search *s = calloc(1, sizeof *s);
     int rc = FUPIN_ENOMEM;
-    char *scheme = NULL;
-    size_t len;
+    char *scheme = NULL, *t2s = NULL;
+    size_t len, t2s_len = 0;
 
     *out = NULL;
     if (!s)
@@ -109,8 +109,18 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
         s->cfg.max_expansion = 20000;
     if ((rc = fupin_xdb_open(path, s->cfg.remote_timeout_ms, errbuf, errlen, &s->db)) != 0)
         goto fail;
-    /* one OpenCC converter for all five: a CGI request opens a fresh handle */
-    if ((rc = fupin_docdec_new(&s->dec)) || (rc = fupin_normalizer_new(0, &s->qnz)) ||
+    /* The database's t2s table, else one OpenCC converter for all five: a
+     * CGI request opens a fresh handle. */
+    if ((rc = fupin_xdb_get_metadata(s->db, FUPIN_META_T2S, &t2s, &t2s_len)) != 0) {
+        snprintf(errbuf, errlen, "%s: %s", path, fupin_xdb_errmsg(s->db));
+        goto fail;
+    }
+    rc = t2s_len ? fupin_normalizer_new_t2s(t2s, t2s_len, &s->qnz) : fupin_normalizer_new(0, &s->qnz);
+    if (rc == FUPIN_ECORRUPT) {
+        snprintf(errbuf, errlen, "%s: its t2s table is damaged", path);
+        goto fail;
+    }
+    if (rc || (rc = fupin_docdec_new(&s->dec)) ||
         (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[0])) ||
         (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[1])) ||
         (rc = fupin_normalizer_new_sibling(s->qnz, &s->nz[2])) ||
@@ -132,10 +142,12 @@ int fupin_search_open(const char *path, const fupin_search_config *cfg,
         goto fail;
     }
     free(scheme);
+    free(t2s);
     *out = s;
     return 0;
 fail:
     free(scheme);
+    free(t2s);
     fupin_search_close(s);
     return rc;
 }
