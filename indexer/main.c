@@ -37,7 +37,7 @@ static const char usage[] =
 "                       database's parts, 2000 into an existing database)\n"
 "      --level N        zstd level for stored articles (default 6)\n"
 "      --dict-size N    bytes of the trained dictionary of a new database\n"
-"                       (default 1048576)\n"
+"                       (default 262144)\n"
 "      --final-unigrams new database: index only the last CJK character of\n"
 "                       each run, not every one (about 10% smaller; one-\n"
 "                       character queries become slower wildcards)\n"
