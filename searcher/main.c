@@ -44,6 +44,7 @@ static const char usage[] =
 "                       many similar copies matched)\n"
 "      --json           one JSON document: {query,total,offset,hits:[{rank,id,\n"
 "                       score,title,date,source,url,snippet,copies}]}\n"
+"      --no-snippets    hits without snippets (ids, titles, dates: cheaper)\n"
 "      --count          print the exact number of matching articles\n"
 "      --show ID        print the stored article ID and list its reprints\n"
 "                       (ids, dates, sources, titles; with --json: as JSON)\n"
@@ -203,7 +204,7 @@ static int parse_u32(const char *s, const char *opt, uint32_t *out)
 int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_SORT, O_FROM, O_TO, O_SOURCE, O_FACETS, O_EXACT, O_JSON,
-           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE, O_BM25 };
+           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE, O_BM25, O_NO_SNIPPETS };
     static const struct option longopts[] = {
         { "db", required_argument, 0, 'd' }, { "limit", required_argument, 0, 'n' },
         { "offset", required_argument, 0, O_OFFSET }, { "sort", required_argument, 0, O_SORT },
@@ -213,6 +214,7 @@ int main(int argc, char **argv)
         { "count", no_argument, 0, O_COUNT }, { "show", required_argument, 0, O_SHOW },
         { "batch", no_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
         { "no-collapse", no_argument, 0, O_NO_COLLAPSE }, { "bm25", required_argument, 0, O_BM25 },
+        { "no-snippets", no_argument, 0, O_NO_SNIPPETS },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     cli c = { 0 };
@@ -246,6 +248,7 @@ int main(int argc, char **argv)
         case O_BATCH: batch = 1; break;
         case O_TIMEOUT: c.o.time_limit = atof(optarg); break;
         case O_NO_COLLAPSE: c.o.no_collapse = 1; break;
+        case O_NO_SNIPPETS: c.o.no_snippets = 1; break;
         case O_BM25: {
             char *end;
             cfg.k1 = strtod(optarg, &end);

@@ -102,5 +102,15 @@ assert "took_ms" in ls[0] and ls[0]["total"] >= 1
 assert "error" in ls[2]
 ' "$T/b"
 
+# --no-snippets: the same hits, no snippet.
+printf '扶贫\n' | $SRCH -d "$DB" --batch >"$T/ns1"
+printf '扶贫\n' | $SRCH -d "$DB" --batch --no-snippets >"$T/ns2"
+check "--no-snippets: same ids, no snippets" $PY -c '
+import json,sys
+a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]] and a["hits"]
+assert all(h["snippet"] for h in a["hits"]) and not any(h["snippet"] for h in b["hits"])
+' "$T/ns1" "$T/ns2"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

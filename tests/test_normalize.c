@@ -1119,6 +1119,63 @@ static void test_sibling(fupin_normalizer *base, fupin_normalizer *plain)
           b.len == strlen("脱贫") && memcmp(b.text, "脱贫", b.len) == 0, "base after sibling");
 }
 
+/* A normaliser made from a stored t2s table must fold exactly like the
+ * OpenCC one it was exported from: every code point, random text, the
+ * goldens and a sibling; a damaged table is refused. */
+static void test_table(fupin_normalizer *nz, fupin_normalizer *plain)
+{
+    char *tab = NULL, *bad = NULL;
+    size_t len = 0, n;
+    fupin_normalizer *tn = NULL, *x = NULL;
+
+    CHECK(fupin_normalizer_t2s_table(plain, &tab, &len) == FUPIN_EINVAL && !tab,
+          "no table from a no-t2s normaliser");
+    CHECK(fupin_normalizer_t2s_table(nz, &tab, &len) == 0 && tab && len > 8 + 8 * 3000 &&
+          (len - 8) % 8 == 0, "table: %zu bytes", len);
+    if (!tab)
+        return;
+    n = (len - 8) / 8;
+    printf("t2s table: %zu pairs, %zu bytes\n", n, len);
+    CHECK(fupin_normalizer_new_t2s(tab, len, &tn) == 0 && tn, "normaliser from the table");
+    if (tn) {
+        const tnz tb = { tn, 1 };
+        test_every_code_point(&tb);
+        test_random(&tb);
+        test_goldens(&tb);
+        test_sibling(tn, plain);
+    }
+    fupin_normalizer_free(tn);
+    bad = malloc(len);
+    if (bad) {
+        struct { const char *what; size_t at, newlen; unsigned char v; } cases[] = {
+            { "bad magic", 0, 0, 'X' },
+            { "count off by one", 4, 0, (unsigned char)(tab[4] + 1) },
+            { "from outside the range", 8, 0, 0x00 },       /* U+xx00xx.. -> below 0x3400 */
+            { "to a surrogate", 12 + 2, 0, 0x00 },
+            { "cut short", 0, len - 3, 0 },
+            { "duplicate from", 16, 0, 0 },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            size_t l = cases[i].newlen ? cases[i].newlen : len;
+            memcpy(bad, tab, len);
+            if (i == 3) {   /* to = 0xD800 */
+                bad[12] = 0x00; bad[13] = (char)0xD8; bad[14] = 0; bad[15] = 0;
+            } else if (i == 5) {
+                memcpy(bad + 16, bad + 8, 8);
+            } else if (i == 2) {
+                bad[8] = 0x41; bad[9] = 0; bad[10] = 0; bad[11] = 0;
+            } else if (!cases[i].newlen) {
+                bad[cases[i].at] = (char)cases[i].v;
+            }
+            x = (fupin_normalizer *)1;
+            CHECK(fupin_normalizer_new_t2s(bad, l, &x) == FUPIN_ECORRUPT && x == NULL,
+                  "damaged table refused: %s", cases[i].what);
+        }
+        free(bad);
+    }
+    free(tab);
+}
+
 int main(void)
 {
     fupin_normalizer *nz = NULL, *plain = NULL;
@@ -1142,6 +1199,7 @@ int main(void)
         test_every_code_point(&tp);
         test_corpus(&tt, &tp);
         test_sibling(nz, plain);
+        test_table(nz, plain);
     }
     if (ref.cc != (opencc_t)-1)
         opencc_close(ref.cc);
