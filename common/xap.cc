@@ -33,9 +33,7 @@
 #include <type_traits>
 #include <vector>
 
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace {
 
@@ -184,16 +182,6 @@ int meta_get(const Xapian::Database &db, const std::string &key, std::string &er
     if (!p) {
         keep(err, "out of memory reading metadata");
         return FUPIN_ENOMEM;
-    }
-    /* One call to fault the buffer's pages in, not one fault per 4 KiB
-     * (a few us each on a virtual machine: ~1 ms for a 1 MiB dictionary
-     * in a CGI request).  Only a hint: an older kernel says EINVAL. */
-    {
-        uintptr_t pg = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-        uintptr_t lo = (reinterpret_cast<uintptr_t>(p) + pg - 1) & ~(pg - 1);
-        uintptr_t hi = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(pg - 1);
-        if (hi > lo)
-            madvise(reinterpret_cast<void *>(lo), hi - lo, MADV_POPULATE_WRITE);
     }
     size_t at = 0;
     for (size_t i = 0; i < chunks; i++) {

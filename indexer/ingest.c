@@ -821,8 +821,10 @@ int fupin_ingest_run(const fupin_ingest_opts *o, const char *const *paths, size_
             goto done;
         }
     }
-    {
-        /* the table this run folds with, for searchers (normalize.h) */
+    if (!ex || r.fresh_dict || r.merge) {
+        /* the table this run folds with, for searchers (normalize.h);
+         * only new parts, a new database or a fresh dictionary write
+         * metadata */
         fupin_normalizer *nz = NULL;
         rc = fupin_normalizer_new(0, &nz);
         if (rc == 0)

@@ -209,6 +209,24 @@ static int load_doc(fupin_search *s, fupin_docid id, fupin_article *a, unsigned 
     return rc;
 }
 
+/* 1 if the stored article a (document id, record flags) satisfies plan;
+ * pd is the caller's scratch.  The date is read only for a date: term. */
+static int verify_doc(fupin_search *s, fupin_plan *plan, fupin_docid id,
+                      const fupin_article *a, unsigned flags, fupin_plan_doc *pd)
+{
+    const char *dv;
+    size_t dl;
+    memset(pd->have, 0, sizeof pd->have);
+    pd->a = a;
+    pd->cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
+    pd->date = NULL;
+    if (fupin_plan_needs_date(plan) &&
+        fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &dv, &dl) == 0 &&
+        (pd->date_len = fupin_terms_order_date(dv, dl)) != 0)
+        pd->date = dv;
+    return fupin_plan_verify(plan, pd);
+}
+
 static char *dupn(const char *p, size_t n)
 {
     char *s = malloc(n + 1);
@@ -569,18 +587,9 @@ static int count_copies(fupin_search *s, const fupin_xquery *q, fupin_plan *plan
         if (verify) {
             fupin_article a;
             unsigned flags = 0;
-            const char *dv;
-            size_t dl;
             if ((rc = load_doc(s, id, &a, &flags)) != 0)
                 goto done;
-            memset(pd.have, 0, sizeof pd.have);
-            pd.a = &a;
-            pd.cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
-            pd.date = NULL;
-            if (fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &dv, &dl) == 0 &&
-                (pd.date_len = fupin_terms_order_date(dv, dl)) != 0)
-                pd.date = dv;
-            if (!fupin_plan_verify(plan, &pd))
+            if (!verify_doc(s, plan, id, &a, flags, &pd))
                 continue;
         }
         h->copies++;
@@ -718,18 +727,8 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
             if ((rc = load_doc(s, id, &a, &flags)) != 0)
                 goto done;
             if (verify) {
-                const char *dv;
-                size_t dl;
                 seen++;
-                memset(pd.have, 0, sizeof pd.have);
-                pd.a = &a;
-                pd.cjk_stable = (flags & FUPIN_REC_CJK_STABLE) != 0;
-                pd.date = NULL;
-                if (fupin_plan_needs_date(plan) &&
-                    fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &dv, &dl) == 0 &&
-                    (pd.date_len = fupin_terms_order_date(dv, dl)) != 0)
-                    pd.date = dv;
-                if (!fupin_plan_verify(plan, &pd))
+                if (!verify_doc(s, plan, id, &a, flags, &pd))
                     continue;
                 if (collapse) {
                     int dup;
