@@ -45,6 +45,8 @@ static const char usage[] =
 "      --json           one JSON document: {query,total,offset,hits:[{rank,id,\n"
 "                       score,title,date,source,url,snippet,copies}]}\n"
 "      --no-snippets    hits without snippets (ids, titles, dates: cheaper)\n"
+"      --ids-only       hits with their ids only (rank, id, score): reads no\n"
+"                       stored text except to verify; the cheapest page\n"
 "      --count          print the exact number of matching articles\n"
 "      --show ID        print the stored article ID and list its reprints\n"
 "                       (ids, dates, sources, titles; with --json: as JSON)\n"
@@ -64,12 +66,14 @@ typedef struct cli {
     const char *db;
 } cli;
 
-static void print_text(const fupin_result *r, int tty)
+static void print_text(const fupin_result *r, int tty, int ids)
 {
     const char *b = tty ? "\x1b[1m" : "", *e = tty ? "\x1b[0m" : "";
     printf("%s%u%s article%s%s (%.1f ms)\n", b, (unsigned)r->total, r->total_exact ? "" : " (about)",
            r->total == 1 ? "" : "s", e, r->took_ms);
-    for (size_t i = 0; i < r->nhits; i++) {
+    for (size_t i = 0; ids && i < r->nhits; i++)
+        printf("%u. %s  score %.3f\n", (unsigned)r->hits[i].rank, r->hits[i].id, r->hits[i].score);
+    for (size_t i = 0; !ids && i < r->nhits; i++) {
         const fupin_hit *h = &r->hits[i];
         printf("\n%u. %s%s%s\n   %s  %s  %s  score %.3f\n", (unsigned)h->rank, b, h->title, e,
                h->date, h->source, h->id, h->score);
@@ -98,6 +102,7 @@ static int do_query(cli *c, const char *q, size_t len, int batch)
         o.exact_total = 1;
         o.limit = 1;
         o.no_snippets = 1;
+        o.ids_only = 1;
     }
     int rc = fupin_search_run(c->s, q, len, &o, &r);
     if (rc != 0) {
@@ -122,7 +127,7 @@ static int do_query(cli *c, const char *q, size_t len, int batch)
         printf("%s\n", j);
         free(j);
     } else {
-        print_text(r, c->tty);
+        print_text(r, c->tty, c->o.ids_only);
     }
     int found = r->total > 0;
     fupin_search_result_free(r);
@@ -204,7 +209,8 @@ static int parse_u32(const char *s, const char *opt, uint32_t *out)
 int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_SORT, O_FROM, O_TO, O_SOURCE, O_FACETS, O_EXACT, O_JSON,
-           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE, O_BM25, O_NO_SNIPPETS };
+           O_COUNT, O_SHOW, O_BATCH, O_TIMEOUT, O_NO_COLLAPSE, O_BM25, O_NO_SNIPPETS,
+           O_IDS_ONLY };
     static const struct option longopts[] = {
         { "db", required_argument, 0, 'd' }, { "limit", required_argument, 0, 'n' },
         { "offset", required_argument, 0, O_OFFSET }, { "sort", required_argument, 0, O_SORT },
@@ -215,6 +221,7 @@ int main(int argc, char **argv)
         { "batch", no_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
         { "no-collapse", no_argument, 0, O_NO_COLLAPSE }, { "bm25", required_argument, 0, O_BM25 },
         { "no-snippets", no_argument, 0, O_NO_SNIPPETS },
+        { "ids-only", no_argument, 0, O_IDS_ONLY },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     cli c = { 0 };
@@ -249,6 +256,7 @@ int main(int argc, char **argv)
         case O_TIMEOUT: c.o.time_limit = atof(optarg); break;
         case O_NO_COLLAPSE: c.o.no_collapse = 1; break;
         case O_NO_SNIPPETS: c.o.no_snippets = 1; break;
+        case O_IDS_ONLY: c.o.ids_only = 1; break;
         case O_BM25: {
             char *end;
             cfg.k1 = strtod(optarg, &end);

@@ -28,6 +28,7 @@
 #include "search.h"
 #include "plan.h"
 #include "query.h"
+#include "ranked.h"
 #include "snippet.h"
 #include "../common/date.h"
 #include "../common/tokenize.h"
@@ -227,6 +228,37 @@ static int verify_doc(fupin_search *s, fupin_plan *plan, fupin_docid id,
     return fupin_plan_verify(plan, pd);
 }
 
+/* Verifies matches [0, n) of m into pass[i] (1 or 0), reading the records
+ * in docid order: neighbours share Xapian's blocks, which rank order reads
+ * again and again (on a 74,000-candidate keyword the reads were half the
+ * time). */
+static int verify_in_docid_order(fupin_search *s, fupin_plan *plan, const fupin_ranked *m,
+                                 uint32_t n, double deadline, fupin_plan_doc *pd,
+                                 unsigned char *pass)
+{
+    uint32_t *pos = malloc((n ? n : 1) * sizeof *pos);
+    int rc;
+    if (!pos)
+        return FUPIN_ENOMEM;
+    if ((rc = fupin_ranked_docid_order(m, n, pos)) != 0)
+        goto done;
+    for (uint32_t k = 0; k < n; k++) {
+        fupin_docid id = fupin_ranked_docid(m, pos[k]);
+        fupin_article a;
+        unsigned flags = 0;
+        if (deadline && (k & 63) == 0 && now_ms() > deadline) {
+            rc = FUPIN_ETIMEOUT;
+            break;
+        }
+        if ((rc = load_doc(s, id, &a, &flags)) != 0)
+            break;
+        pass[pos[k]] = (unsigned char)verify_doc(s, plan, id, &a, flags, pd);
+    }
+done:
+    free(pos);
+    return rc;
+}
+
 static char *dupn(const char *p, size_t n)
 {
     char *s = malloc(n + 1);
@@ -297,23 +329,46 @@ static int add_hit(fupin_search *s, fupin_result *r, fupin_plan *plan, const fup
                    unsigned flags, fupin_docid id, double score, const fupin_search_opts *o)
 {
     fupin_hit *h = &r->hits[r->nhits];
+    static const fupin_article none;
+    const fupin_article *t = o->ids_only ? &none : a;   /* the fields shown beside the id */
     memset(h, 0, sizeof *h);
     h->rank = r->offset + (uint32_t)r->nhits + 1;
     h->score = score;
     if (!(h->id = dupn(a->f[FUPIN_F_ID].ptr, a->f[FUPIN_F_ID].len)) ||
-        !(h->title = dupn(a->f[FUPIN_F_TITLE].ptr, a->f[FUPIN_F_TITLE].len)) ||
-        !(h->date = dupn(a->f[FUPIN_F_DATE].ptr, a->f[FUPIN_F_DATE].len)) ||
-        !(h->source = dupn(a->f[FUPIN_F_SOURCE].ptr, a->f[FUPIN_F_SOURCE].len)) ||
-        !(h->url = dupn(a->f[FUPIN_F_URL].ptr, a->f[FUPIN_F_URL].len)))
+        !(h->title = dupn(t->f[FUPIN_F_TITLE].ptr, t->f[FUPIN_F_TITLE].len)) ||
+        !(h->date = dupn(t->f[FUPIN_F_DATE].ptr, t->f[FUPIN_F_DATE].len)) ||
+        !(h->source = dupn(t->f[FUPIN_F_SOURCE].ptr, t->f[FUPIN_F_SOURCE].len)) ||
+        !(h->url = dupn(t->f[FUPIN_F_URL].ptr, t->f[FUPIN_F_URL].len)))
         goto oom;
     (void)id;
-    if (!o->no_snippets && make_snippet(s, plan, a, flags & FUPIN_REC_CJK_STABLE, o, &h->snippet))
+    if (!o->no_snippets && !o->ids_only &&
+        make_snippet(s, plan, a, flags & FUPIN_REC_CJK_STABLE, o, &h->snippet))
         goto oom;
     r->nhits++;
     return 0;
 oom:
     free(h->id); free(h->title); free(h->date); free(h->source); free(h->url);
     return FUPIN_ENOMEM;
+}
+
+/* An ids-only hit for document id, its id read from the ORDER value (after
+ * the 12 date digits) rather than the record; *cut = 1 and no hit when the
+ * value may hold a cut id (FUPIN_MAX_TERM): then the record must be read. */
+static int add_id_hit(fupin_search *s, fupin_result *r, fupin_docid id, double score,
+                      const fupin_search_opts *o, int *cut)
+{
+    fupin_article a = { 0 };
+    const char *v;
+    size_t len;
+    int rc = fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &v, &len);
+    if (rc != 0)
+        return xerr(s, rc, "reading an article id");
+    *cut = len <= 12 || len - 12 >= FUPIN_MAX_TERM;
+    if (*cut)
+        return 0;
+    a.f[FUPIN_F_ID].ptr = v + 12;
+    a.f[FUPIN_F_ID].len = len - 12;
+    return add_hit(s, r, NULL, &a, 0, id, score, o);
 }
 
 typedef struct facet_sink {
@@ -616,7 +671,8 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     fupin_plan *plan = NULL;
     fupin_xquery *q = NULL;
     fupin_xenquire *e = NULL;
-    fupin_xmset *m = NULL;
+    fupin_ranked *m = NULL;
+    unsigned char *pass = NULL;
     fupin_plan_config pc = { (s->tok_flags & FUPIN_TOK_ALL_UNIGRAMS) != 0,
                             (s->tok_flags & FUPIN_TOK_JOINS) != 0, s->cfg.max_expansion, s->db };
     uint32_t doccount = 0;
@@ -654,16 +710,22 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     if ((rc = fupin_xenquire_set_query(e, q)) ||
         (rc = fupin_xenquire_set_bm25(e, s->cfg.k1, 0, 1, s->cfg.b, 0.5)))
         goto xfail;
+    /* With verification, reprints are folded after it (see the top). */
+    int xcollapse = collapse && !(plan && fupin_plan_needs_verify(plan));
+    /* Xapian keeps the best of each cluster by its own sort: ties must be
+     * broken there when it collapses; otherwise the ranked slice breaks them
+     * (ranked.h), without reading every candidate's ORDER value. */
+    int sort_ties = 0;
     if (o->sort == FUPIN_SORT_DATE_DESC || o->sort == FUPIN_SORT_DATE_ASC)
         rc = fupin_xenquire_set_sort_value(e, FUPIN_SLOT_ORDER, o->sort == FUPIN_SORT_DATE_DESC);
-    else
+    else if (xcollapse)
         rc = fupin_xenquire_set_sort_relevance_then_value(e, FUPIN_SLOT_ORDER, 1);
+    else
+        sort_ties = 1;
     if (rc)
         goto xfail;
     if (o->time_limit > 0 && (rc = fupin_xenquire_set_time_limit(e, o->time_limit)))
         goto xfail;
-    /* With verification, reprints are folded after it (see the top). */
-    int xcollapse = collapse && !(plan && fupin_plan_needs_verify(plan));
     if (xcollapse && (rc = fupin_xenquire_set_collapse_key(e, FUPIN_SLOT_CLUSTER)))
         goto xfail;
     if (o->facets && ((rc = fupin_xenquire_add_facet(e, FUPIN_SLOT_SOURCE)) ||
@@ -679,10 +741,17 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     }
     r->offset = o->offset;
 
-    /* Facets and exact totals need Xapian to look at every candidate. */
-    uint32_t check_all = (o->facets || o->exact_total) ? doccount : 0;
-    uint32_t first = verify ? 0 : o->offset;
-    uint32_t batch = verify ? (o->offset + want > 64 ? o->offset + want : 64) : want;
+    /* Facets need Xapian to look at every candidate; an exact total only
+     * when its bounds differ after the page (retried below), and with
+     * verification the loop goes on until the candidates run out. */
+    uint32_t check_all = o->facets ? doccount : 0;
+    /* A page without verification is a slice from the top too: a group of
+     * equal scores may straddle the offset. */
+    uint64_t upto = (uint64_t)o->offset + want;
+    uint32_t first = 0, skip = verify ? 0 : o->offset;
+    uint32_t batch = upto > UINT32_MAX ? UINT32_MAX : (uint32_t)upto;
+    if (verify && batch < 64)
+        batch = 64;
     uint32_t passed = 0, seen = 0, cand_max = 0;
     int exhausted = 0, full = 0;
     fupin_plan_doc pd = { 0 };
@@ -697,13 +766,26 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
          * would, so that totals below that are exact. */
         if (xcollapse && cal < EXACT_TOTAL_BELOW)
             cal = EXACT_TOTAL_BELOW;
-        if ((rc = fupin_xenquire_get_mset(e, first, batch, cal, &m)) != 0)
-            goto xfail;
-        uint32_t size = fupin_xmset_size(m);
+        if ((rc = fupin_ranked_fetch(e, s->db, sort_ties, first, batch, cal, &m, s->err,
+                                     sizeof s->err)) != 0)
+            goto done;
+        const fupin_xmset *xm = fupin_ranked_mset(m);
+        /* A single term's count is its frequency: Xapian's bounds agree
+         * without a look at every posting. */
+        if (!verify && o->exact_total && cal < doccount &&
+            fupin_xmset_matches_lower_bound(xm) != fupin_xmset_matches_upper_bound(xm)) {
+            fupin_ranked_free(m);
+            m = NULL;
+            if ((rc = fupin_ranked_fetch(e, s->db, sort_ties, first, batch, doccount, &m,
+                                         s->err, sizeof s->err)) != 0)
+                goto done;
+            xm = fupin_ranked_mset(m);
+        }
+        uint32_t size = fupin_ranked_size(m);
         if (first == 0 || !verify) {
-            r->total = fupin_xmset_matches_estimated(m);
-            r->total_exact = fupin_xmset_matches_lower_bound(m) == fupin_xmset_matches_upper_bound(m);
-            cand_max = fupin_xmset_matches_upper_bound(m);
+            r->total = fupin_xmset_matches_estimated(xm);
+            r->total_exact = fupin_xmset_matches_lower_bound(xm) == fupin_xmset_matches_upper_bound(xm);
+            cand_max = fupin_xmset_matches_upper_bound(xm);
             /* The bigrams of one keyword are far from independent, so
              * Xapian's estimate of their AND is far too low (300 for the
              * 2620 candidates of 脱贫攻坚); its upper bound, the rarest
@@ -711,8 +793,19 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
             if (verify && plan && fupin_plan_one_keyword(plan) && cand_max > r->total)
                 r->total = cand_max;
         }
-        for (uint32_t i = 0; i < size; i++) {
-            fupin_docid id = fupin_xmset_docid(m, i);
+        /* Every candidate of an exact total is verified: in docid order. */
+        free(pass);
+        pass = NULL;
+        if (verify && o->exact_total && size > 64) {
+            if (!(pass = malloc(size))) {
+                rc = FUPIN_ENOMEM;
+                goto done;
+            }
+            if ((rc = verify_in_docid_order(s, plan, m, size, deadline, &pd, pass)) != 0)
+                goto done;
+        }
+        for (uint32_t i = skip; i < size; i++) {
+            fupin_docid id = fupin_ranked_docid(m, i);
             fupin_article a;
             unsigned flags = 0;
             int need = !verify ? (r->nhits < want) : 1;
@@ -724,11 +817,13 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 rc = FUPIN_ETIMEOUT;
                 goto done;
             }
-            if ((rc = load_doc(s, id, &a, &flags)) != 0)
+            /* Only verification reads the record of an ids-only hit. */
+            int loaded = !pass && (verify || !o->ids_only);
+            if (loaded && (rc = load_doc(s, id, &a, &flags)) != 0)
                 goto done;
             if (verify) {
                 seen++;
-                if (!verify_doc(s, plan, id, &a, flags, &pd))
+                if (pass ? !pass[i] : !verify_doc(s, plan, id, &a, flags, &pd))
                     continue;
                 if (collapse) {
                     int dup;
@@ -751,7 +846,13 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 r->hits = nh;
                 hcap = nc;
             }
-            if ((rc = add_hit(s, r, plan, &a, flags, id, fupin_xmset_weight(m, i), o)) != 0)
+            int cut = 1;
+            if (!loaded && o->ids_only &&
+                (rc = add_id_hit(s, r, id, fupin_ranked_weight(m, i), o, &cut)) != 0)
+                goto done;
+            if (cut && !loaded && (rc = load_doc(s, id, &a, &flags)) != 0)
+                goto done;
+            if (cut && (rc = add_hit(s, r, plan, &a, flags, id, fupin_ranked_weight(m, i), o)) != 0)
                 goto done;
             if (collapse && (rc = set_cluster(s, &r->hits[r->nhits - 1], id)) != 0)
                 goto done;
@@ -766,11 +867,15 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
             exhausted = 1;
             break;
         }
-        if (full && !o->exact_total && seen >= fupin_xmset_matches_upper_bound(m))
+        if (full && !o->exact_total && seen >= fupin_xmset_matches_upper_bound(xm))
             break;
         first += size;
         batch = batch < (1u << 16) ? batch * 4 : batch;
-        fupin_xmset_free(m);
+        /* An exact total verifies every candidate: the rest in one match
+         * rather than a match per batch (each one a full pass of Xapian's). */
+        if (o->exact_total && cand_max > first && cand_max - first > batch)
+            batch = cand_max - first;
+        fupin_ranked_free(m);
         m = NULL;
     }
     if (verify) {
@@ -794,15 +899,15 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
          * even when every match was checked, so an exact total counts the
          * collapsed hits themselves; otherwise the estimate is kept within
          * Xapian's bounds. */
-        if (check_all) {
+        if (o->facets || o->exact_total) {
             fupin_xmset *all = NULL;
             if ((rc = fupin_xenquire_get_mset(e, 0, doccount, doccount, &all)) != 0)
                 goto xfail;
             r->total = fupin_xmset_size(all);
             r->total_exact = 1;
             fupin_xmset_free(all);
-        } else if (r->total > fupin_xmset_matches_upper_bound(m)) {
-            r->total = fupin_xmset_matches_upper_bound(m);
+        } else if (r->total > fupin_xmset_matches_upper_bound(fupin_ranked_mset(m))) {
+            r->total = fupin_xmset_matches_upper_bound(fupin_ranked_mset(m));
         }
     }
     if (collapse && (rc = count_copies(s, q, plan, doccount, r)) != 0)
@@ -828,8 +933,9 @@ xfail:
     else
         snprintf(s->err, sizeof s->err, "%s", fupin_xenquire_errmsg(e));
 done:
+    free(pass);
     keyset_free(&ks);
-    fupin_xmset_free(m);
+    fupin_ranked_free(m);
     fupin_xenquire_free(e);
     fupin_xquery_free(q);
     fupin_plan_free(plan);

@@ -41,6 +41,9 @@ typedef struct fupin_search_opts {
     int snippet_style;           /* enum fupin_snippet_style */
     size_t snippet_width;        /* characters (0: 120); */
     int no_snippets;
+    int ids_only;                /* hits carry only rank, score and id (title,
+                                  * date, source, url ""): no stored text is
+                                  * read for them, only for verification */
     double time_limit;           /* seconds for the Xapian match (0: none) */
     int no_collapse;             /* 1: show every reprint as its own hit (CLI
                                   * --no-collapse, CGI collapse=0); 0, the

@@ -112,5 +112,38 @@ assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]] and a["hits"
 assert all(h["snippet"] for h in a["hits"]) and not any(h["snippet"] for h in b["hits"])
 ' "$T/ns1" "$T/ns2"
 
+# --ids-only: the same hits, totals and order as full hits, with nothing
+# but the id; verified queries and pages past the first too.
+printf '扶贫\n脱贫攻坚\n"驻村工作队"\n张家界 扶贫\n' >"$T/iq"
+for o in "" "--exact-total" "--offset 2 -n 3" "--no-collapse --exact-total -n 0"; do
+    # shellcheck disable=SC2086
+    $SRCH -d "$DB" --batch --no-snippets $o <"$T/iq" >"$T/io1"
+    # shellcheck disable=SC2086
+    $SRCH -d "$DB" --batch --ids-only $o <"$T/iq" >"$T/io2"
+    check "--ids-only $o: same hits and totals, ids only" $PY -c '
+import json,sys
+a=[json.loads(l) for l in open(sys.argv[1])]; b=[json.loads(l) for l in open(sys.argv[2])]
+assert len(a) == len(b) == 4 and any(x["hits"] for x in a)
+for x, y in zip(a, b):
+    assert (x["total"], x["total_exact"]) == (y["total"], y["total_exact"]), (x["query"], x["total"], y["total"])
+    assert [(h["id"], h["rank"], h["score"], h["copies"]) for h in x["hits"]] == \
+           [(h["id"], h["rank"], h["score"], h["copies"]) for h in y["hits"]], x["query"]
+    assert all(h["title"] and h["date"] for h in x["hits"])
+    assert not any(h["title"] or h["date"] or h["source"] or h["snippet"] for h in y["hits"])
+' "$T/io1" "$T/io2"
+done
+$SRCH -d "$DB" --ids-only -n 2 扶贫 >"$T/it"; rc=$?
+check "--ids-only text: rank, id, score lines (rc $rc)" \
+    sh -c "[ $rc -eq 0 ] && sed -n 2p '$T/it' | grep -Eq '^1\. [^ ]+  score [0-9.]+\$' && [ \$(wc -l <'$T/it') -eq 3 ]"
+# An id longer than the ORDER value keeps (240 bytes) still comes out whole.
+long=$($PY -c 'print("L" * 300)')
+printf '{"id":"%s","title":"长编号","body":"长编号的文章。","date":"2020-01-02"}\n' "$long" >"$T/long.jsonl"
+$IDX -d "$T/ldb" "$T/long.jsonl" 2>/dev/null
+$SRCH -d "$T/ldb" --ids-only --json 编号 >"$T/lo"
+check "--ids-only: a 300-byte id comes out whole" $PY -c '
+import json,sys
+d=json.load(open(sys.argv[1])); assert [h["id"] for h in d["hits"]] == ["L" * 300], d
+' "$T/lo"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
