@@ -718,6 +718,17 @@ fupin_xquery *fupin_xquery_term(const char *t, size_t len, unsigned wqf)
     return make_query([&] { return Xapian::Query(std::string(t, len), wqf); });
 }
 
+int fupin_xquery_is_term(const fupin_xquery *q)
+{
+    if (!q)
+        return 0;
+    /* A scaled term counts as its term. */
+    Xapian::Query x = q->q;
+    while (x.get_type() == Xapian::Query::OP_SCALE_WEIGHT && x.get_num_subqueries() == 1)
+        x = x.get_subquery(0);
+    return x.get_type() == Xapian::Query::LEAF_TERM;
+}
+
 fupin_xquery *fupin_xquery_wildcard(const char *prefix, size_t len, unsigned max_expansion)
 {
     return make_query([&] {

@@ -171,6 +171,9 @@ fupin_xquery *fupin_xquery_scale(const fupin_xquery *q, double f);
 fupin_xquery *fupin_xquery_match_all(void);
 fupin_xquery *fupin_xquery_match_nothing(void);
 void fupin_xquery_free(fupin_xquery *q);
+/* 1 if q is one term, maybe scaled (Xapian's count bounds for it are exact
+ * without a look at every match: its frequency), else 0. */
+int fupin_xquery_is_term(const fupin_xquery *q);
 /* Xapian's description of q (for debugging); malloc'd, caller frees. */
 char *fupin_xquery_describe(const fupin_xquery *q);
 

@@ -741,10 +741,12 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     }
     r->offset = o->offset;
 
-    /* Facets need Xapian to look at every candidate; an exact total only
-     * when its bounds differ after the page (retried below), and with
-     * verification the loop goes on until the candidates run out. */
-    uint32_t check_all = o->facets ? doccount : 0;
+    /* Facets and exact totals need Xapian to look at every candidate, but
+     * for one term the count is its frequency: Xapian's bounds agree
+     * without that.  With verification the loop below goes on until the
+     * candidates run out. */
+    uint32_t check_all = o->facets || (o->exact_total && !verify && !fupin_xquery_is_term(q))
+                             ? doccount : 0;
     /* A page without verification is a slice from the top too: a group of
      * equal scores may straddle the offset. */
     uint64_t upto = (uint64_t)o->offset + want;
@@ -770,17 +772,6 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                                      sizeof s->err)) != 0)
             goto done;
         const fupin_xmset *xm = fupin_ranked_mset(m);
-        /* A single term's count is its frequency: Xapian's bounds agree
-         * without a look at every posting. */
-        if (!verify && o->exact_total && cal < doccount &&
-            fupin_xmset_matches_lower_bound(xm) != fupin_xmset_matches_upper_bound(xm)) {
-            fupin_ranked_free(m);
-            m = NULL;
-            if ((rc = fupin_ranked_fetch(e, s->db, sort_ties, first, batch, doccount, &m,
-                                         s->err, sizeof s->err)) != 0)
-                goto done;
-            xm = fupin_ranked_mset(m);
-        }
         uint32_t size = fupin_ranked_size(m);
         if (first == 0 || !verify) {
             r->total = fupin_xmset_matches_estimated(xm);

@@ -435,6 +435,10 @@ static void test_queries(void)
     CHECK(count(e, fupin_xquery_combine(FUPIN_XOP_AND, ab, 2)) == 1, "AND");
     CHECK(count(e, fupin_xquery_combine(FUPIN_XOP_OR, ab, 2)) == 3, "OR");
     fupin_xquery *q = fupin_xquery_combine(FUPIN_XOP_AND_NOT, ab, 2);
+    fupin_xquery *sc = fupin_xquery_scale(apple, 2.0);
+    CHECK(fupin_xquery_is_term(apple) && fupin_xquery_is_term(sc) && !fupin_xquery_is_term(q) &&
+          !fupin_xquery_is_term(NULL), "is_term: a term is, scaled too, a combination is not");
+    fupin_xquery_free(sc);
     n = run(e, q, ids, NULL);
     CHECK(n == 1 && ids[0] == q2, "AND_NOT: %d", n);
     fupin_xquery_free(q);
