@@ -752,8 +752,11 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
     uint64_t upto = (uint64_t)o->offset + want;
     uint32_t first = 0, skip = verify ? 0 : o->offset;
     uint32_t batch = upto > UINT32_MAX ? UINT32_MAX : (uint32_t)upto;
-    if (verify && batch < 64)
-        batch = 64;
+    /* At least EXACT_TOTAL_BELOW candidates are verified whenever there
+     * are that many: one match for them, not one per growing batch (each
+     * a full pass of Xapian's over the AND of bigrams). */
+    if (verify && batch < EXACT_TOTAL_BELOW)
+        batch = EXACT_TOTAL_BELOW;
     uint32_t passed = 0, seen = 0, cand_max = 0;
     int exhausted = 0, full = 0;
     fupin_plan_doc pd = { 0 };
@@ -784,15 +787,22 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
             if (verify && plan && fupin_plan_one_keyword(plan) && cand_max > r->total)
                 r->total = cand_max;
         }
-        /* Every candidate of an exact total is verified: in docid order. */
+        /* The candidates sure to be verified (all of them for an exact
+         * total, else up to EXACT_TOTAL_BELOW) are verified first, in docid
+         * order; a page hit then reads its record again, so a short run
+         * stays in rank order unless the page shows ids only. */
+        uint32_t npre = o->exact_total ? size
+                        : seen < EXACT_TOTAL_BELOW ? EXACT_TOTAL_BELOW - seen : 0;
+        if (npre > size)
+            npre = size;
         free(pass);
         pass = NULL;
-        if (verify && o->exact_total && size > 64) {
-            if (!(pass = malloc(size))) {
+        if (verify && (npre > 64 || (o->ids_only && npre > 1))) {
+            if (!(pass = malloc(npre))) {
                 rc = FUPIN_ENOMEM;
                 goto done;
             }
-            if ((rc = verify_in_docid_order(s, plan, m, size, deadline, &pd, pass)) != 0)
+            if ((rc = verify_in_docid_order(s, plan, m, npre, deadline, &pd, pass)) != 0)
                 goto done;
         }
         for (uint32_t i = skip; i < size; i++) {
@@ -809,12 +819,13 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 goto done;
             }
             /* Only verification reads the record of an ids-only hit. */
-            int loaded = !pass && (verify || !o->ids_only);
+            int pre = pass && i < npre;
+            int loaded = !pre && (verify || !o->ids_only);
             if (loaded && (rc = load_doc(s, id, &a, &flags)) != 0)
                 goto done;
             if (verify) {
                 seen++;
-                if (pass ? !pass[i] : !verify_doc(s, plan, id, &a, flags, &pd))
+                if (pre ? !pass[i] : !verify_doc(s, plan, id, &a, flags, &pd))
                     continue;
                 if (collapse) {
                     int dup;
