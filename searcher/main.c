@@ -53,7 +53,8 @@ static const char usage[] =
 "      --batch          read one query per line from stdin, write one JSON\n"
 "                       line per query (with took_ms), in one warm process\n"
 "      --timeout SEC    give up a query after SEC seconds (default 10)\n"
-"      --bm25 K1,B      BM25 parameters (default 1,0.5; see README)\n"
+"      --bm25 K1,B      BM25 parameters (default 1,0: no length normalisation,\n"
+"                       the fastest; 1,0.5 is Xapian's default; see README)\n"
 "  -h, --help           this help\n"
 "\n"
 "Exit status: 0 hits found (or article shown), 1 no match (or no such\n"
@@ -262,8 +263,8 @@ int main(int argc, char **argv)
             cfg.k1 = strtod(optarg, &end);
             if (*end == ',')
                 cfg.b = strtod(end + 1, &end);
-            if (*end || !(cfg.k1 > 0 && cfg.k1 <= 10) || !(cfg.b > 0 && cfg.b <= 1)) {
-                fprintf(stderr, "fupin-search: --bm25 wants K1,B with 0 < K1 <= 10 and 0 < B <= 1, not '%s'\n", optarg);
+            if (*end || !(cfg.k1 > 0 && cfg.k1 <= 10) || !(cfg.b >= 0 && cfg.b <= 1)) {
+                fprintf(stderr, "fupin-search: --bm25 wants K1,B with 0 < K1 <= 10 and 0 <= B <= 1, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;

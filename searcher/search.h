@@ -21,7 +21,8 @@ typedef struct fupin_search fupin_search;
 
 typedef struct fupin_search_config {
     unsigned remote_timeout_ms;  /* remote shards: connect/operation timeout (0: 10000) */
-    double k1, b;                /* BM25 (0, 0: the tuned defaults) */
+    double k1, b;                /* BM25 (k1 0: the default 1; b 0, the
+                                  * default: no length normalisation) */
     size_t max_query_bytes;      /* 0: 4096 */
     size_t max_terms;            /* keyword/phrase count limit (0: 32) */
     unsigned max_expansion;      /* 1-character keyword: terms it may expand to (0: 20000) */

@@ -145,5 +145,18 @@ import json,sys
 d=json.load(open(sys.argv[1])); assert [h["id"] for h in d["hits"]] == ["L" * 300], d
 ' "$T/lo"
 
+# BM25: the default is k1 1, b 0 (no length normalisation); --bm25 changes
+# the scores, and a B outside 0..1 is refused.
+$SRCH -d "$DB" --json -n 5 扶贫 >"$T/bm0"
+$SRCH -d "$DB" --json -n 5 --bm25 1,0 扶贫 >"$T/bm1"
+$SRCH -d "$DB" --json -n 5 --bm25 1,0.5 扶贫 >"$T/bm2"
+check "default BM25 is --bm25 1,0, and 1,0.5 scores otherwise" $PY -c '
+import json,sys
+a,b,c=[[(h["id"], h["score"]) for h in json.load(open(p))["hits"]] for p in sys.argv[1:]]
+assert a and a == b and [s for _, s in a] != [s for _, s in c], (a, c)
+' "$T/bm0" "$T/bm1" "$T/bm2"
+$SRCH -d "$DB" --bm25 1,1.5 扶贫 >/dev/null 2>"$T/bme"; rc=$?
+check "--bm25 1,1.5 refused (rc $rc)" sh -c "[ $rc -eq 2 ] && grep -q '0 <= B <= 1' '$T/bme'"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -178,7 +178,7 @@ FP=%E6%89%B6%E8%B4%AB   # 扶贫
 SRC='人民日报'
 "$T/bin/fupin-search" -d "$DB" --json --facets -n 10 "$Q1" >"$T/cli.b"
 "$T/bin/fupin-search" -d "$DB" --json --facets --no-collapse -n 10 扶贫 >"$T/clinc.b"
-"$T/bin/fupin-search" -d "$DB" --json --facets -n 10 扶贫 >"$T/clic.b"
+"$T/bin/fupin-search" -d "$DB" --json --facets -n 50 扶贫 >"$T/clic.b"
 
 # The checks of one endpoint, run for the CGI and the FastCGI responder at
 # once (each in a subshell with its own folder D and counts).
@@ -270,10 +270,12 @@ endpoint_checks() { # cgi|fcgi
     s=$(req c0 -G -d q=$FP -d format=json -d collapse=0 -d n=10 "$U")
     check "$m collapse=0: every copy, as fupin-search --no-collapse" json2 c0 clinc '$a.total == $b.total and [$a.hits[].id] == [$b.hits[].id]'
     check "$m collapse=0: no copies counted" json c0 'all(.hits[]; .copies == 0)'
-    s=$(req c1 -G -d q=$FP -d format=json "$U")
+    # 50 hits: a page that holds reprint clusters whatever the ranking.
+    s=$(req c1 -G -d q=$FP -d format=json -d n=50 "$U")
     check "$m collapsed: fewer hits than copies" json2 c1 c0 '$a.total < $b.total and ([$a.hits[].copies] | add) > 0'
     check "$m collapsed: the same as fupin-search" json2 c1 clic '$a.total == $b.total and [$a.hits[] | [.id, .copies]] == [$b.hits[] | [.id, .copies]]'
-    check "$m collapsed: copies said in the page" grep -q '<div class="copies"><a href="?q=[^"]*id=[^"]*">另有 [1-9][0-9]* 篇相似报道</a>' "$D/f6.b"
+    s=$(req c1h -G -d q=$FP -d n=50 "$U")
+    check "$m collapsed: copies said in the page" grep -q '<div class="copies"><a href="?q=[^"]*id=[^"]*">另有 [1-9][0-9]* 篇相似报道</a>' "$D/c1h.b"
     cid=$(jget c1 '[.hits[] | select(.copies > 0)][0].id'); cn=$(jget c1 '[.hits[] | select(.copies > 0)][0].copies')
     s=$(req c2 -G --data-urlencode "id=$cid" "$U")
     check "$m article lists its $cn copies ($s)" has c2 "相似报道（$cn 篇）"
