@@ -627,7 +627,11 @@ int fupin_xdb_get_data(fupin_xdb *db, fupin_docid id, const char **data, size_t 
     *data = nullptr;
     *len = 0;
     return guard(db->err, [&] {
-        db->data = db->db.get_document(id).get_data();
+        /* Unchecked, the read costs half (no look for the document first);
+         * only empty data is checked again, for an unknown docid. */
+        db->data = db->db.get_document(id, Xapian::DOC_ASSUME_VALID).get_data();
+        if (db->data.empty())
+            db->data = db->db.get_document(id).get_data();
         *data = db->data.data();
         *len = db->data.size();
     });
@@ -639,7 +643,7 @@ int fupin_xdb_get_value(fupin_xdb *db, fupin_docid id, unsigned slot, const char
     *v = nullptr;
     *len = 0;
     return guard(db->err, [&] {
-        db->value = db->db.get_document(id).get_value(slot);
+        db->value = db->db.get_document(id, Xapian::DOC_ASSUME_VALID).get_value(slot);
         *v = db->value.data();
         *len = db->value.size();
     });

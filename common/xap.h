@@ -128,7 +128,8 @@ int fupin_xdb_find_term(fupin_xdb *db, const char *t, size_t len, fupin_docid *i
 /* Document data.  *data points into db and is valid until the next call on
  * db.  FUPIN_ENOTFOUND for an unknown docid. */
 int fupin_xdb_get_data(fupin_xdb *db, fupin_docid id, const char **data, size_t *len);
-/* Value in slot of document id; valid until the next call on db ("" if unset). */
+/* Value in slot of document id; valid until the next call on db ("" if unset).
+ * The docid is not checked (half the cost): an unknown one gives "" too. */
 int fupin_xdb_get_value(fupin_xdb *db, fupin_docid id, unsigned slot,
                         const char **v, size_t *len);
 /* Metadata (of the first shard, for combined databases); *val malloc'd and

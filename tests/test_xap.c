@@ -381,6 +381,7 @@ static void test_read(void)
     CHECK(fupin_xdb_get_value(db, q1, SLOT_DATE, &p, &len) == 0 && len == 12 &&
               memcmp(p, "202101010000", 12) == 0, "value date");
     CHECK(fupin_xdb_get_value(db, q1, 7, &p, &len) == 0 && len == 0 && p, "unset value");
+    CHECK(fupin_xdb_get_value(db, 999, SLOT_DATE, &p, &len) == 0 && len == 0, "unknown docid: no value");
     char *val = NULL;
     CHECK(fupin_xdb_get_metadata(db, "k1", &val, &len) == 0 && len == 2 && !strcmp(val, "v1"),
           "reader metadata");
