@@ -43,6 +43,23 @@ static int cmp_docpos(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* Sorts the slice positions pos[0..n) of r by their docids. */
+static int sort_by_docid(const fupin_ranked *r, uint32_t *pos, uint32_t n)
+{
+    docpos *dp = malloc((n ? n : 1) * sizeof *dp);
+    if (!dp)
+        return FUPIN_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        dp[i].id = fupin_ranked_docid(r, pos[i]);
+        dp[i].pos = pos[i];
+    }
+    qsort(dp, n, sizeof *dp, cmp_docpos);
+    for (uint32_t i = 0; i < n; i++)
+        pos[i] = dp[i].pos;
+    free(dp);
+    return 0;
+}
+
 /* 1 if position i of r is in a run of equal weights. */
 static int tied(const fupin_ranked *r, uint32_t i)
 {
@@ -56,8 +73,7 @@ static int tied(const fupin_ranked *r, uint32_t i)
 static int sort_ties(fupin_ranked *r, fupin_xdb *db, char *err, size_t errlen)
 {
     sortkey *keys = NULL;
-    docpos *dp = NULL;
-    uint32_t nt = 0;
+    uint32_t *tp = NULL, nt = 0;
     int rc = 0;
 
     for (uint32_t i = 0; i < r->n; i++)
@@ -65,24 +81,24 @@ static int sort_ties(fupin_ranked *r, fupin_xdb *db, char *err, size_t errlen)
     if (nt == 0)
         return 0;
     if (!(r->ord = malloc(r->n * sizeof *r->ord)) || !(keys = calloc(r->n, sizeof *keys)) ||
-        !(dp = malloc(nt * sizeof *dp))) {
+        !(tp = malloc(nt * sizeof *tp))) {
         rc = FUPIN_ENOMEM;
         goto done;
     }
     nt = 0;
     for (uint32_t i = 0; i < r->n; i++) {
         r->ord[i] = i;
-        if (tied(r, i)) {
-            dp[nt].id = fupin_xmset_docid(r->m, i);
-            dp[nt++].pos = i;
-        }
+        if (tied(r, i))
+            tp[nt++] = i;
     }
-    qsort(dp, nt, sizeof *dp, cmp_docpos);
+    if ((rc = sort_by_docid(r, tp, nt)) != 0)
+        goto done;
     for (uint32_t k = 0; k < nt; k++) {
         const char *v;
         size_t len;
-        sortkey *key = &keys[dp[k].pos];
-        if ((rc = fupin_xdb_get_value(db, dp[k].id, FUPIN_SLOT_ORDER, &v, &len)) != 0) {
+        sortkey *key = &keys[tp[k]];
+        if ((rc = fupin_xdb_get_value(db, fupin_ranked_docid(r, tp[k]), FUPIN_SLOT_ORDER,
+                                      &v, &len)) != 0) {
             snprintf(err, errlen, "reading a sort value: %s", fupin_xdb_errmsg(db));
             goto done;
         }
@@ -107,7 +123,7 @@ done:
         for (uint32_t i = 0; i < r->n; i++)
             free(keys[i].v);
     free(keys);
-    free(dp);
+    free(tp);
     if (rc == FUPIN_ENOMEM)
         snprintf(err, errlen, "%s", "out of memory");
     return rc;
@@ -187,18 +203,9 @@ double fupin_ranked_weight(const fupin_ranked *r, uint32_t i)
 
 int fupin_ranked_docid_order(const fupin_ranked *r, uint32_t n, uint32_t *pos)
 {
-    docpos *dp = malloc((n ? n : 1) * sizeof *dp);
-    if (!dp)
-        return FUPIN_ENOMEM;
-    for (uint32_t i = 0; i < n; i++) {
-        dp[i].id = fupin_ranked_docid(r, i);
-        dp[i].pos = i;
-    }
-    qsort(dp, n, sizeof *dp, cmp_docpos);
     for (uint32_t i = 0; i < n; i++)
-        pos[i] = dp[i].pos;
-    free(dp);
-    return 0;
+        pos[i] = i;
+    return sort_by_docid(r, pos, n);
 }
 
 const fupin_xmset *fupin_ranked_mset(const fupin_ranked *r)

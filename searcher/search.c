@@ -354,24 +354,33 @@ oom:
     return FUPIN_ENOMEM;
 }
 
-/* An ids-only hit for document id, its id read from the ORDER value (after
- * the 12 date digits) rather than the record; *cut = 1 and no hit when the
- * value may hold a cut id (FUPIN_MAX_TERM): then the record must be read. */
-static int add_id_hit(fupin_search *s, fupin_result *r, fupin_docid id, double score,
-                      const fupin_search_opts *o, int *cut)
+/* Adds the hit of document id from its record a (with flags), or, a NULL,
+ * without it: an ids-only hit takes its id from the ORDER value (after the
+ * 12 date digits); otherwise, or when that value may hold a cut id
+ * (FUPIN_MAX_TERM), the record is read. */
+static int add_page_hit(fupin_search *s, fupin_result *r, fupin_plan *plan, fupin_docid id,
+                        double score, const fupin_search_opts *o, const fupin_article *a,
+                        unsigned flags)
 {
-    fupin_article a = { 0 };
-    const char *v;
-    size_t len;
-    int rc = fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &v, &len);
-    if (rc != 0)
-        return xerr(s, rc, "reading an article id");
-    *cut = len <= 12 || len - 12 >= FUPIN_MAX_TERM;
-    if (*cut)
-        return 0;
-    a.f[FUPIN_F_ID].ptr = v + 12;
-    a.f[FUPIN_F_ID].len = len - 12;
-    return add_hit(s, r, NULL, &a, 0, id, score, o);
+    fupin_article rec = { 0 };
+    int rc;
+    if (!a && o->ids_only) {
+        const char *v;
+        size_t len;
+        if ((rc = fupin_xdb_get_value(s->db, id, FUPIN_SLOT_ORDER, &v, &len)) != 0)
+            return xerr(s, rc, "reading an article id");
+        if (len > 12 && len - 12 < FUPIN_MAX_TERM) {
+            rec.f[FUPIN_F_ID].ptr = v + 12;
+            rec.f[FUPIN_F_ID].len = len - 12;
+            return add_hit(s, r, plan, &rec, 0, id, score, o);
+        }
+    }
+    if (!a) {
+        if ((rc = load_doc(s, id, &rec, &flags)) != 0)
+            return rc;
+        a = &rec;
+    }
+    return add_hit(s, r, plan, a, flags, id, score, o);
 }
 
 typedef struct facet_sink {
@@ -851,13 +860,8 @@ static int run_once(fupin_search *s, const fupin_qnode *root, const fupin_search
                 r->hits = nh;
                 hcap = nc;
             }
-            int cut = 1;
-            if (!loaded && o->ids_only &&
-                (rc = add_id_hit(s, r, id, fupin_ranked_weight(m, i), o, &cut)) != 0)
-                goto done;
-            if (cut && !loaded && (rc = load_doc(s, id, &a, &flags)) != 0)
-                goto done;
-            if (cut && (rc = add_hit(s, r, plan, &a, flags, id, fupin_ranked_weight(m, i), o)) != 0)
+            if ((rc = add_page_hit(s, r, plan, id, fupin_ranked_weight(m, i), o,
+                                   loaded ? &a : NULL, flags)) != 0)
                 goto done;
             if (collapse && (rc = set_cluster(s, &r->hits[r->nhits - 1], id)) != 0)
                 goto done;
